@@ -1,0 +1,55 @@
+#include "audio/clip.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+bool clip_append(clip *c, const int16_t *samples, size_t n)
+{
+    if (n > SIZE_MAX / sizeof *samples / 2 - c->len)
+        return false;
+    if (c->len + n > c->cap) {
+        size_t cap = c->cap ? c->cap : 16384;
+        while (cap < c->len + n)
+            cap *= 2;
+        int16_t *p = realloc(c->samples, cap * sizeof *p);
+        if (!p)
+            return false;
+        c->samples = p;
+        c->cap = cap;
+    }
+    memcpy(c->samples + c->len, samples, n * sizeof *samples);
+    c->len += n;
+    return true;
+}
+
+void clip_clear(clip *c)
+{
+    c->len = 0;
+}
+
+void clip_free(clip *c)
+{
+    free(c->samples);
+    c->samples = NULL;
+    c->len = c->cap = 0;
+}
+
+static int magnitude(int16_t s)
+{
+    return s < 0 ? -(int)s : s;
+}
+
+void clip_audible(const clip *c, int threshold, size_t margin, size_t *start, size_t *end)
+{
+    size_t first = 0, last = c->len;
+    while (first < c->len && magnitude(c->samples[first]) <= threshold)
+        first++;
+    if (first == c->len) {
+        *start = *end = 0;
+        return;
+    }
+    while (last > first && magnitude(c->samples[last - 1]) <= threshold)
+        last--;
+    *start = first > margin ? first - margin : 0;
+    *end = c->len - last > margin ? last + margin : c->len;
+}

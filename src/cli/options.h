@@ -1,0 +1,28 @@
+/* Small helpers for the command line: errors in one line, strict number parsing, and the list
+ * of article files named on the command line. */
+#ifndef NASHRA_CLI_OPTIONS_H
+#define NASHRA_CLI_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+/* Prints "nashra: MESSAGE" on stderr and returns code. */
+int cli_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Parses a whole decimal integer in [lo, hi] for option name; prints the error itself. */
+bool cli_parse_int(const char *name, const char *text, int lo, int hi, int *out);
+
+/* The articles named by the arguments: files, '-' for standard input, and directories,
+ * whose .txt files are taken in name order. */
+typedef struct cli_inputs {
+    char **paths;
+    size_t count;
+} cli_inputs;
+
+/* Returns EXIT_OK, or an exit code after printing the error. */
+int cli_inputs_collect(char *const *args, size_t nargs, cli_inputs *out);
+void cli_inputs_free(cli_inputs *in);
+
+#endif

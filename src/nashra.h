@@ -1,0 +1,170 @@
+/*
+ * nashra: Arabic news articles to spoken audio bulletins.
+ *
+ * The public API of libnashra. The pipeline is
+ *
+ *   article text -> cleanup and Unicode normalization -> sentence segmentation
+ *   -> spoken-form expansion (numbers and the like) -> synthesis -> bulletin file
+ *
+ * Conventions:
+ *   - Every fallible function returns a nashra_status; NASHRA_OK is 0.
+ *   - A nashra_error, when the caller passes one, receives a one-line message naming the
+ *     file and byte offset where they are known. The library never prints or exits.
+ *   - Objects are created by *_create / *_read and released by *_destroy, which accepts NULL.
+ *   - Strings are UTF-8. Inputs are borrowed for the duration of the call.
+ *
+ * Copyright (C) 2026 the nashra authors. GPL-3.0-or-later.
+ */
+#ifndef NASHRA_H
+#define NASHRA_H
+
+#include <signal.h>
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define NASHRA_API __attribute__((visibility("default")))
+#else
+#define NASHRA_API
+#endif
+
+typedef enum nashra_status {
+    NASHRA_OK = 0,
+    NASHRA_EINVAL,   /* a bad argument or option value */
+    NASHRA_EINPUT,   /* bad input text: invalid UTF-8, binary data, empty, too large */
+    NASHRA_EIO,      /* a file could not be read or written */
+    NASHRA_EEXIST,   /* the output exists and overwriting was not asked for */
+    NASHRA_ENOMEM,   /* out of memory */
+    NASHRA_ETEXT,    /* ICU failed on the text */
+    NASHRA_ESYNTH,   /* the synthesizer failed or could not be set up */
+    NASHRA_EAUDIO,   /* the audio writer failed */
+    NASHRA_ECANCELED /* stopped through nashra_config.cancel */
+} nashra_status;
+
+/* One line, without a trailing newline. */
+typedef struct nashra_error {
+    nashra_status status;
+    char message[512];
+} nashra_error;
+
+/* The text of a status code, e.g. "invalid input". Never NULL. */
+NASHRA_API const char *nashra_status_text(nashra_status status);
+
+/* The library version, "MAJOR.MINOR.PATCH". */
+NASHRA_API const char *nashra_version(void);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Articles                                                                                   */
+
+/* A cleaned article: a headline and paragraphs of plain normalized text. */
+typedef struct nashra_article nashra_article;
+
+/* Largest article accepted, in bytes. */
+#define NASHRA_ARTICLE_MAX_BYTES (32u * 1024u * 1024u)
+
+/*
+ * Reads an article from a file, or from standard input when path is "-".
+ * The text must be UTF-8; the first non-empty line is the headline and blank lines separate
+ * paragraphs. Web boilerplate is dropped and the text is normalized (NFC, invisible marks
+ * removed, digits of every script made ASCII). On success *out owns a new article.
+ */
+NASHRA_API nashra_status nashra_article_read(const char *path, nashra_article **out, nashra_error *err);
+
+/* The same from a buffer; name is used in error messages. */
+NASHRA_API nashra_status nashra_article_parse(const char *name, const char *text, size_t len,
+                                   nashra_article **out, nashra_error *err);
+
+NASHRA_API void nashra_article_destroy(nashra_article *article);
+
+/* The article's source name, headline, and paragraphs (normalized text). Borrowed. */
+NASHRA_API const char *nashra_article_name(const nashra_article *article);
+NASHRA_API const char *nashra_article_headline(const nashra_article *article);
+NASHRA_API size_t nashra_article_paragraph_count(const nashra_article *article);
+NASHRA_API const char *nashra_article_paragraph(const nashra_article *article, size_t index);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Spoken text                                                                                */
+
+typedef enum nashra_part {
+    NASHRA_PART_HEADLINE, /* a sentence of the headline */
+    NASHRA_PART_BODY      /* a sentence of the body */
+} nashra_part;
+
+/* Called once per spoken sentence, in order. paragraph counts body paragraphs from 0
+ * (headline sentences get 0 too). Return non-zero to stop; the caller then gets NASHRA_OK. */
+typedef int (*nashra_sentence_fn)(void *user, nashra_part part, size_t paragraph,
+                                  const char *spoken_utf8);
+
+/* Segments and expands an article into the sentences that will be spoken, with
+ * full diacritics on every generated word and no digits left. */
+NASHRA_API nashra_status nashra_article_sentences(const nashra_article *article, nashra_sentence_fn fn,
+                                       void *user, nashra_error *err);
+
+/* Removes Arabic diacritics (harakat, tanween, shadda, sukun) from s in place. */
+NASHRA_API void nashra_strip_diacritics(char *s);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Bulletins                                                                                  */
+
+typedef struct nashra_config {
+    const char *voice;       /* espeak-ng voice, optionally "+variant"; default "ar" */
+    int rate;                /* words per minute as espeak-ng counts them, 80..450 */
+    int pitch;               /* 0..100 */
+    int headline_pause_ms;   /* after a headline */
+    int sentence_pause_ms;   /* between sentences of a paragraph */
+    int paragraph_pause_ms;  /* between paragraphs */
+    int story_pause_ms;      /* between stories */
+    int overwrite;           /* non-zero: replace an existing output file */
+    /* When not NULL and set non-zero (by a signal handler, say), work stops at the next
+     * sentence with NASHRA_ECANCELED. */
+    const volatile sig_atomic_t *cancel;
+} nashra_config;
+
+/* Fills the news defaults. */
+NASHRA_API void nashra_config_init(nashra_config *config);
+
+/* Checks every field; on failure names the field. */
+NASHRA_API nashra_status nashra_config_check(const nashra_config *config, nashra_error *err);
+
+typedef struct nashra_bulletin nashra_bulletin;
+
+/*
+ * Opens a bulletin that will be written to path (a WAV file). Audio goes to a temporary file
+ * beside path, which nashra_bulletin_finish renames into place; until then nothing at path is
+ * touched. Fails with NASHRA_EEXIST if path exists and config->overwrite is 0.
+ * The synthesizer is process-global: one bulletin at a time per process.
+ */
+NASHRA_API nashra_status nashra_bulletin_create(const nashra_config *config, const char *path,
+                                     nashra_bulletin **out, nashra_error *err);
+
+/* Synthesizes one story and appends it, with the story pause before it if it is not the
+ * first. Audio is written as it is produced. */
+NASHRA_API nashra_status nashra_bulletin_add(nashra_bulletin *bulletin, const nashra_article *article,
+                                  nashra_error *err);
+
+typedef struct nashra_bulletin_info {
+    double seconds;       /* playing time */
+    long long frames;     /* sample frames */
+    int sample_rate;      /* Hz */
+    size_t stories;
+    size_t sentences;
+} nashra_bulletin_info;
+
+/* Completes the file and moves it into place. info may be NULL. */
+NASHRA_API nashra_status nashra_bulletin_finish(nashra_bulletin *bulletin, nashra_bulletin_info *info,
+                                     nashra_error *err);
+
+/* Releases the bulletin; an unfinished one leaves no file behind. */
+NASHRA_API void nashra_bulletin_destroy(nashra_bulletin *bulletin);
+
+/* Releases the synthesizer at the end of the process. After it no bulletin can be created. */
+NASHRA_API void nashra_shutdown(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NASHRA_H */

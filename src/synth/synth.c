@@ -1,0 +1,136 @@
+#include "synth/synth.h"
+
+#include <espeak-ng/espeak_ng.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/error.h"
+
+static enum { ENGINE_OFF, ENGINE_ON, ENGINE_ENDED } engine_state = ENGINE_OFF;
+static int sample_rate;
+
+/* Where the callback puts samples, and whether it ran out of memory. */
+typedef struct synth_sink {
+    clip *out;
+    bool failed;
+} synth_sink;
+
+static int on_samples(short *wav, int n, espeak_EVENT *events)
+{
+    synth_sink *sink = events ? events->user_data : NULL;
+    if (!sink || !wav || n <= 0)
+        return 0;
+    if (!clip_append(sink->out, wav, (size_t)n)) {
+        sink->failed = true;
+        return 1; /* stops synthesis */
+    }
+    return 0;
+}
+
+static nashra_status espeak_failure(nashra_error *err, const char *what, espeak_ng_STATUS st)
+{
+    char msg[256];
+    espeak_ng_GetStatusCodeMessage(st, msg, sizeof msg);
+    return error_set(err, NASHRA_ESYNTH, "espeak-ng: %s: %s", what, msg);
+}
+
+bool synth_voice_name_ok(const char *name)
+{
+    size_t n = strlen(name), plus = 0;
+    if (n == 0 || n > 32)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = name[i];
+        if (c == '+') {
+            if (++plus > 1 || i == 0 || i + 1 == n)
+                return false;
+            continue;
+        }
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '-' || c == '/'))
+            return false;
+    }
+    return true;
+}
+
+static nashra_status engine_start(nashra_error *err)
+{
+    if (engine_state == ENGINE_ENDED)
+        return error_set(err, NASHRA_ESYNTH, "espeak-ng was already shut down in this process");
+    if (engine_state == ENGINE_ON)
+        return NASHRA_OK;
+    espeak_ng_InitializePath(NULL);
+    espeak_ng_ERROR_CONTEXT ctx = NULL;
+    espeak_ng_STATUS st = espeak_ng_Initialize(&ctx);
+    if (st != ENS_OK) {
+        espeak_ng_ClearErrorContext(&ctx);
+        return espeak_failure(err, "cannot initialize (is espeak-ng-data installed?)", st);
+    }
+    st = espeak_ng_InitializeOutput(ENOUTPUT_MODE_SYNCHRONOUS, 0, NULL);
+    if (st != ENS_OK)
+        return espeak_failure(err, "cannot set up output", st);
+    espeak_SetSynthCallback(on_samples);
+    sample_rate = espeak_ng_GetSampleRate();
+    engine_state = ENGINE_ON;
+    return NASHRA_OK;
+}
+
+/* espeak-ng ignores an unknown variant without a word: look for its file. */
+static bool variant_exists(const char *variant)
+{
+    const char *data = NULL;
+    espeak_Info(&data);
+    if (!data)
+        return false;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/voices/!v/%s", data, variant);
+    return access(path, R_OK) == 0;
+}
+
+nashra_status synth_setup(const synth_params *p, nashra_error *err)
+{
+    if (!synth_voice_name_ok(p->voice))
+        return error_set(err, NASHRA_EINVAL,
+                         "bad voice name '%s' (up to 32 letters, digits, '_', '-', '/', "
+                         "with an optional +variant)", p->voice);
+    nashra_status rc = engine_start(err);
+    if (rc)
+        return rc;
+    const char *plus = strchr(p->voice, '+');
+    if (plus && !variant_exists(plus + 1))
+        return error_set(err, NASHRA_EINVAL, "unknown espeak-ng voice variant '%s'", plus + 1);
+    espeak_ng_STATUS st = espeak_ng_SetVoiceByName(p->voice);
+    if (st != ENS_OK)
+        return error_set(err, NASHRA_EINVAL, "unknown espeak-ng voice '%s'", p->voice);
+    if ((st = espeak_ng_SetParameter(espeakRATE, p->rate, 0)) != ENS_OK ||
+        (st = espeak_ng_SetParameter(espeakPITCH, p->pitch, 0)) != ENS_OK)
+        return espeak_failure(err, "cannot set rate or pitch", st);
+    return NASHRA_OK;
+}
+
+int synth_sample_rate(void)
+{
+    return sample_rate;
+}
+
+nashra_status synth_say(const char *text, clip *out, nashra_error *err)
+{
+    if (engine_state != ENGINE_ON)
+        return error_set(err, NASHRA_ESYNTH, "espeak-ng is not initialized");
+    synth_sink sink = {out, false};
+    espeak_ng_STATUS st = espeak_ng_Synthesize(text, strlen(text) + 1, 0, POS_CHARACTER, 0,
+                                               espeakCHARS_UTF8, NULL, &sink);
+    if (sink.failed)
+        return error_set(err, NASHRA_ENOMEM, "out of memory while synthesizing");
+    if (st != ENS_OK)
+        return espeak_failure(err, "synthesis failed", st);
+    return NASHRA_OK;
+}
+
+void synth_shutdown(void)
+{
+    if (engine_state == ENGINE_ON)
+        espeak_ng_Terminate();
+    engine_state = ENGINE_ENDED;
+}

@@ -1,0 +1,35 @@
+/*
+ * Speech synthesis with libespeak-ng, in process, synchronous, one call per sentence.
+ * The only module that includes espeak-ng headers.
+ *
+ * libespeak-ng keeps process-global state and is not thread-safe: one engine per process,
+ * initialized once; synth_shutdown ends it for good (a second initialization hangs in 1.51).
+ */
+#ifndef NASHRA_SYNTH_H
+#define NASHRA_SYNTH_H
+
+#include "audio/clip.h"
+#include "nashra.h"
+
+typedef struct synth_params {
+    const char *voice; /* "ar" or "ar+variant" */
+    int rate;
+    int pitch;
+} synth_params;
+
+/* Initializes the engine if needed and selects voice and parameters. Checks that the voice
+ * and its variant really exist (espeak-ng silently ignores unknown variants). */
+nashra_status synth_setup(const synth_params *params, nashra_error *err);
+
+/* The engine's output rate in Hz (after synth_setup). */
+int synth_sample_rate(void);
+
+/* Synthesizes one sentence of valid UTF-8 and appends its samples to out. */
+nashra_status synth_say(const char *text, clip *out, nashra_error *err);
+
+/* Checks a voice name: at most 32 characters of [A-Za-z0-9_-/] with one optional "+variant". */
+bool synth_voice_name_ok(const char *name);
+
+void synth_shutdown(void);
+
+#endif
