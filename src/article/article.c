@@ -171,6 +171,8 @@ nashra_status nashra_article_parse(const char *name, const char *text, size_t le
     if (len > NASHRA_ARTICLE_MAX_BYTES)
         return error_set(err, NASHRA_EINPUT, "%s: article larger than %u MiB", name,
                          NASHRA_ARTICLE_MAX_BYTES / (1024u * 1024u));
+    if (len == 0)
+        return error_set(err, NASHRA_EINPUT, "%s: article is empty", name);
     nashra_status rc = article_check_bytes(name, text, len, err);
     if (rc)
         return rc;

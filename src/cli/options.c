@@ -86,7 +86,8 @@ static int collect_dir(const char *dir, cli_inputs *in)
     closedir(d);
     if (rc == EXIT_OK && in->count == first)
         rc = cli_error(EXIT_USAGE, "%s: no .txt articles in directory", dir);
-    qsort(in->paths + first, in->count - first, sizeof *in->paths, by_name);
+    if (in->count > first)
+        qsort(in->paths + first, in->count - first, sizeof *in->paths, by_name);
     return rc;
 }
 

@@ -162,6 +162,15 @@ static void previous_word(const char *s, size_t at, char *w, size_t cap)
     w[k] = '\0';
 }
 
+/* Whether s starts with a letter (Arabic or Latin), which must not stay glued to a number. */
+static bool starts_letter(const char *s, size_t len)
+{
+    size_t n;
+    unsigned cp = utf8_decode(s, len, &n);
+    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= 0x0621 && cp <= 0x064A) ||
+           (cp >= 0x0671 && cp <= 0x06D3);
+}
+
 /* Symbols that must not reach the synthesizer as they are (it reads some in English).
  * A colon is punctuation (a pause) except between digits, as in 10:30. */
 static bool is_unspoken_symbol(const char *s, size_t i)
@@ -238,7 +247,7 @@ nashra_status expand_sentence(const char *s, buf *out, nashra_error *err)
             last_number_end = t.end;
             have_last = true;
             i = t.end;
-            if (i < len && s[i] != ' ' && !buf_putc(out, ' ')) /* 2015م */
+            if (i < len && starts_letter(s + i, len - i) && !buf_putc(out, ' ')) /* 2015م */
                 goto oom;
             continue;
         }

@@ -1,0 +1,380 @@
+/* End-to-end tests: run the nashra binary as a user would and check what it prints and writes. */
+#include <dirent.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "table.h"
+#include "wav.h"
+
+typedef struct run_result {
+    int status; /* exit code, or 128 + signal */
+    char *out;
+    char *err;
+} run_result;
+
+static char workdir[] = "/tmp/nashra-e2e-XXXXXX";
+
+static void result_free(run_result *r)
+{
+    free(r->out);
+    free(r->err);
+}
+
+/* Runs nashra with args (NULL-terminated), stdin from stdin_path or /dev/null. */
+static run_result run(const char *stdin_path, ...)
+{
+    const char *argv[64] = {NASHRA_BINARY};
+    size_t argc = 1;
+    va_list ap;
+    va_start(ap, stdin_path);
+    const char *a;
+    while ((a = va_arg(ap, const char *)) && argc < 63)
+        argv[argc++] = a;
+    va_end(ap);
+    argv[argc] = NULL;
+
+    char out_path[512], err_path[512];
+    snprintf(out_path, sizeof out_path, "%s/stdout", workdir);
+    snprintf(err_path, sizeof err_path, "%s/stderr", workdir);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int in = open(stdin_path ? stdin_path : "/dev/null", O_RDONLY);
+        int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (in < 0 || out < 0 || err < 0)
+            _exit(99);
+        dup2(in, 0);
+        dup2(out, 1);
+        dup2(err, 2);
+        execv(argv[0], (char *const *)argv);
+        _exit(98);
+    }
+    int ws;
+    assert_int_equal(waitpid(pid, &ws, 0), pid);
+    run_result r;
+    r.status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+    r.out = table_read_file(out_path, NULL);
+    r.err = table_read_file(err_path, NULL);
+    return r;
+}
+
+/* Declares a buffer holding the path of name inside the work folder. */
+#define WORK(var, name)                                                                         \
+    char var[512];                                                                              \
+    snprintf(var, sizeof var, "%s/%s", workdir, name)
+
+static void write_file(const char *path, const char *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    fclose(f);
+}
+
+static void expect_failure(run_result r, int status, const char *needle)
+{
+    if (r.status != status || !strstr(r.err, needle) || strncmp(r.err, "nashra: ", 8) != 0)
+        fail_msg("expected exit %d and '%s' on stderr; got %d and '%s'", status, needle, r.status,
+                 r.err);
+    /* One line. */
+    char *nl = strchr(r.err, '\n');
+    assert_non_null(nl);
+    assert_int_equal(nl[1], '\0');
+    result_free(&r);
+}
+
+/* No temporary bulletin left in the work folder. */
+static void assert_no_temporaries(void)
+{
+    DIR *d = opendir(workdir);
+    assert_non_null(d);
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (strstr(e->d_name, ".tmp-"))
+            fail_msg("temporary file left behind: %s", e->d_name);
+    closedir(d);
+}
+
+/* Whether text holds needle, whose shadda may be typed after its vowel. */
+static void assert_spoken_contains(const char *text, const char *needle)
+{
+    char *n = strdup(needle);
+    table_shadda_first(n);
+    if (!strstr(text, n))
+        fail_msg("'%s' not found in:\n%s", n, text);
+    free(n);
+}
+
+static size_t count_words_in_file(const char *path)
+{
+    char *s = table_read_file(path, NULL);
+    size_t n = 0;
+    for (size_t i = 0; s[i]; i++)
+        n += !strchr(" \n\t", s[i]) && (i == 0 || strchr(" \n\t", s[i - 1]));
+    free(s);
+    return n;
+}
+
+static void help_and_version(void **state)
+{
+    (void)state;
+    run_result r = run(NULL, "--help", NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "Usage: nashra COMMAND"));
+    result_free(&r);
+    r = run(NULL, "--version", NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "nashra "));
+    result_free(&r);
+    r = run(NULL, "bulletin", "--help", NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "--story-pause"));
+    result_free(&r);
+    r = run(NULL, "normalize", "--help", NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "--plain"));
+    result_free(&r);
+}
+
+static void usage_errors(void **state)
+{
+    (void)state;
+    WORK(a_wav, "a.wav");
+    run_result r = run(NULL, NULL);
+    assert_int_equal(r.status, 2);
+    result_free(&r);
+    expect_failure(run(NULL, "speak", NULL), 2, "unknown command 'speak'");
+    expect_failure(run(NULL, "--frobnicate", NULL), 2, "unknown option");
+    expect_failure(run(NULL, "bulletin", "x.txt", NULL), 2, "no output file");
+    expect_failure(run(NULL, "bulletin", "-o", a_wav, NULL), 2, "no articles");
+    expect_failure(run(NULL, "bulletin", "-o", a_wav, "--rate", "fast", "x", NULL), 2,
+                   "--rate: 'fast' is not a whole number");
+    expect_failure(run(NULL, "bulletin", "-o", a_wav, "--pitch", "101", "x", NULL), 2,
+                   "--pitch: 101 is out of range");
+    r = run(NULL, "bulletin", "--bogus", NULL);
+    assert_int_equal(r.status, 2);
+    result_free(&r);
+}
+
+static void normalize_seed_article(void **state)
+{
+    (void)state;
+    const char *seed = NASHRA_SHARED_DIR "/seed-article.txt";
+    run_result r = run(NULL, "normalize", seed, NULL);
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.err, "");
+    for (const char *p = r.out; *p; p++)
+        if (*p >= '0' && *p <= '9')
+            fail_msg("digit in normalize output:\n%s", r.out);
+    /* The headline, with its stray space before » removed, is the first line. */
+    assert_memory_equal(r.out, "الكرملين: تجدد القتال بين أذربيجان وأرمينيا «مثير للقلق»\n",
+                        strlen("الكرملين: تجدد القتال بين أذربيجان وأرمينيا «مثير للقلق»\n"));
+    assert_null(strstr(r.out, "اقرأ أيضا"));       /* web trailer dropped */
+    assert_null(strstr(r.out, "\nدميتري بيسكوف\n")); /* repeated caption dropped */
+    assert_non_null(strstr(r.out, "وأعلنت وزارة الدفاع")); /* "و أعلنت" joined */
+    assert_spoken_contains(r.out, "سِتَّةِ آلَافٍ وَخَمْسِمِئَةٍ قتيل"); /* أكثر من 6500 */
+    assert_spoken_contains(r.out, "سَبْعَةَ عَشَرَ");
+    /* One sentence per line: 14 sentences. */
+    size_t lines = 0;
+    for (const char *p = r.out; *p; p++)
+        lines += *p == '\n';
+    assert_int_equal(lines, 14);
+    result_free(&r);
+
+    r = run(NULL, "normalize", "--plain", seed, NULL);
+    assert_int_equal(r.status, 0);
+    assert_null(strstr(r.out, "\xD9\x8E")); /* no fatha */
+    assert_non_null(strstr(r.out, "ستة آلاف وخمسمئة قتيل"));
+    result_free(&r);
+
+    /* Standard input gives the same text. */
+    run_result s = run(seed, "normalize", "-", NULL);
+    run_result t = run(seed, "normalize", NULL);
+    r = run(NULL, "normalize", seed, NULL);
+    assert_string_equal(s.out, r.out);
+    assert_string_equal(t.out, r.out);
+    result_free(&r);
+    result_free(&s);
+    result_free(&t);
+}
+
+static void bulletin_of_seed_article(void **state)
+{
+    (void)state;
+    const char *seed = NASHRA_SHARED_DIR "/seed-article.txt";
+    WORK(out, "seed.wav");
+    run_result r = run(NULL, "bulletin", "-o", out, seed, NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, out));
+    assert_non_null(strstr(r.out, "1 story"));
+    result_free(&r);
+    wav_facts f;
+    wav_read_facts(out, 100, 300, &f);
+    assert_int_equal(f.rate, 22050);
+    assert_int_equal(f.channels, 1);
+    assert_int_equal(f.format, 0x010002); /* WAV, 16-bit PCM */
+    size_t words = count_words_in_file(seed);
+    double per_word = f.seconds / (double)words;
+    if (per_word < 0.3 || per_word > 1.2)
+        fail_msg("%.1f s for %zu words", f.seconds, words);
+    /* The headline pause (800 ms by default) is there. */
+    assert_true(wav_silences_at_least(&f, 780) >= 1);
+    assert_no_temporaries();
+    unlink(out);
+}
+
+static void bulletin_of_samples(void **state)
+{
+    (void)state;
+    WORK(out, "samples.wav");
+    run_result r = run(NULL, "bulletin", "--story-pause", "3000", "--headline-pause", "1000",
+                       "-o", out, NASHRA_SAMPLES_DIR, NULL);
+    if (r.status != 0)
+        fail_msg("exit %d: %s", r.status, r.err);
+    result_free(&r);
+
+    size_t articles = 0, words = 0;
+    DIR *d = opendir(NASHRA_SAMPLES_DIR);
+    assert_non_null(d);
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t n = strlen(e->d_name);
+        if (n > 4 && strcmp(e->d_name + n - 4, ".txt") == 0) {
+            char path[1024];
+            snprintf(path, sizeof path, "%s/%s", NASHRA_SAMPLES_DIR, e->d_name);
+            words += count_words_in_file(path);
+            articles++;
+        }
+    }
+    closedir(d);
+    assert_true(articles >= 6);
+
+    wav_facts f;
+    wav_read_facts(out, 100, 300, &f);
+    assert_int_equal(f.rate, 22050);
+    double per_word = f.seconds / (double)words;
+    if (per_word < 0.3 || per_word > 1.5)
+        fail_msg("%.1f s for %zu words", f.seconds, words);
+    /* One story pause between each pair of stories, and a headline pause in each story. */
+    assert_int_equal(wav_silences_at_least(&f, 2950), articles - 1);
+    assert_true(wav_silences_at_least(&f, 980) >= 2 * articles - 1);
+    unlink(out);
+}
+
+static void bad_input(void **state)
+{
+    (void)state;
+    WORK(out, "bad.wav");
+    WORK(missing, "missing.txt");
+    WORK(latin1, "latin1.txt");
+    WORK(junk, "junk.bin");
+    WORK(nul, "nul.txt");
+    WORK(empty, "empty.txt");
+    WORK(emptydir, "emptydir");
+    expect_failure(run(NULL, "bulletin", "-o", out, missing, NULL), 2,
+                   "missing.txt: cannot open");
+    write_file(latin1, "caf\xE9\n", 5);
+    expect_failure(run(NULL, "bulletin", "-o", out, latin1, NULL), 2,
+                   "latin1.txt: invalid UTF-8 at byte offset 3");
+    write_file(junk, "\x7F" "ELF\x02\x01\x01\0\0\0", 10);
+    expect_failure(run(NULL, "normalize", junk, NULL), 2, "junk.bin: control byte");
+    write_file(nul, "abc\0def", 7);
+    expect_failure(run(NULL, "normalize", nul, NULL), 2, "NUL byte at byte offset 3");
+    write_file(empty, "", 0);
+    expect_failure(run(NULL, "bulletin", "-o", out, empty, NULL), 2,
+                   "empty.txt: article is empty");
+    mkdir(emptydir, 0700);
+    expect_failure(run(NULL, "bulletin", "-o", out, emptydir, NULL), 2,
+                   "no .txt articles in directory");
+    expect_failure(run(NULL, "bulletin", "-o", out, "-", "-", NULL), 2, "only once");
+    expect_failure(run(NULL, "bulletin", "-v", "nosuchvoice", "-o", out,
+                       NASHRA_SHARED_DIR "/seed-article.txt", NULL),
+                   2, "unknown espeak-ng voice 'nosuchvoice'");
+    expect_failure(run(NULL, "bulletin", "-v", "ar+zz9", "-o", out,
+                       NASHRA_SHARED_DIR "/seed-article.txt", NULL),
+                   2, "variant 'zz9'");
+    assert_int_equal(access(out, F_OK), -1);
+    /* A bad article among good ones fails before anything is written. */
+    expect_failure(run(NULL, "bulletin", "-o", out, NASHRA_SHARED_DIR "/seed-article.txt",
+                       latin1, NULL),
+                   2, "latin1.txt");
+    assert_int_equal(access(out, F_OK), -1);
+    assert_no_temporaries();
+}
+
+static void outputs(void **state)
+{
+    (void)state;
+    WORK(article, "short.txt");
+    const char text[] = "عنوان قصير\n\nوصل 3 وزراء إلى القمة.\n";
+    write_file(article, text, sizeof text - 1);
+
+    /* An existing file is kept unless --force is given. */
+    WORK(out, "exists.wav");
+    WORK(nodir, "no/such/dir/out.wav");
+    write_file(out, "keep me", 7);
+    expect_failure(run(NULL, "bulletin", "-o", out, article, NULL), 2, "exists");
+    char *kept = table_read_file(out, NULL);
+    assert_string_equal(kept, "keep me");
+    free(kept);
+    run_result r = run(NULL, "bulletin", "-q", "-f", "-o", out, article, NULL);
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.out, ""); /* quiet */
+    result_free(&r);
+    wav_facts f;
+    wav_read_facts(out, 100, 300, &f);
+    assert_true(f.seconds > 1);
+
+    expect_failure(run(NULL, "bulletin", "-o", workdir, article, NULL), 2, "is a directory");
+    expect_failure(run(NULL, "bulletin", "-o", nodir, article, NULL), 1,
+                   "cannot create output");
+
+    /* Standard input as an article. */
+    WORK(from_stdin, "stdin.wav");
+    r = run(article, "bulletin", "-o", from_stdin, "-", NULL);
+    assert_int_equal(r.status, 0);
+    result_free(&r);
+    wav_read_facts(from_stdin, 100, 300, &f);
+    assert_true(f.seconds > 1);
+    assert_no_temporaries();
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    return mkdtemp(workdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", workdir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(help_and_version),
+        cmocka_unit_test(usage_errors),
+        cmocka_unit_test(normalize_seed_article),
+        cmocka_unit_test(bulletin_of_seed_article),
+        cmocka_unit_test(bulletin_of_samples),
+        cmocka_unit_test(bad_input),
+        cmocka_unit_test(outputs),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,145 @@
+/* Tests of the bulletin stage through the public API: stories, pauses, files, cancellation. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "nashra.h"
+#include "table.h"
+#include "wav.h"
+
+static nashra_article *article(const char *text)
+{
+    nashra_article *a = NULL;
+    nashra_error err = {0};
+    assert_int_equal(nashra_article_parse("t", text, strlen(text), &a, &err), NASHRA_OK);
+    return a;
+}
+
+static const char story1[] = "عُنْوَانُ الْخَبَرِ الْأَوَّلِ\n\n"
+                             "قَالَ الْمُتَحَدِّثُ إِنَّ الِاجْتِمَاعَ انْتَهَى.\n\n"
+                             "وَأَضَافَ أَنَّ الْوَفْدَ سَيَعُودُ غَدًا.";
+static const char story2[] = "عُنْوَانُ الْخَبَرِ الثَّانِي\n\nوَصَلَ 25 زَائِرًا إِلَى الْمَعْرِضِ.";
+
+static void pauses_where_configured(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/nashra-bulletin-XXXXXX.wav";
+    int fd = mkstemps(path, 4);
+    assert_true(fd >= 0);
+    close(fd);
+    unlink(path);
+
+    nashra_config cfg;
+    nashra_config_init(&cfg);
+    cfg.headline_pause_ms = 1200;
+    cfg.paragraph_pause_ms = 700;
+    cfg.sentence_pause_ms = 300;
+    cfg.story_pause_ms = 2500;
+    nashra_error err = {0};
+    nashra_bulletin *b = NULL;
+    assert_int_equal(nashra_bulletin_create(&cfg, path, &b, &err), NASHRA_OK);
+    nashra_article *a1 = article(story1), *a2 = article(story2);
+    assert_int_equal(nashra_bulletin_add(b, a1, &err), NASHRA_OK);
+    assert_int_equal(nashra_bulletin_add(b, a2, &err), NASHRA_OK);
+    nashra_bulletin_info info;
+    assert_int_equal(nashra_bulletin_finish(b, &info, &err), NASHRA_OK);
+    nashra_bulletin_destroy(b);
+    assert_int_equal(info.stories, 2);
+    assert_int_equal(info.sentences, 5);
+    assert_int_equal(info.sample_rate, 22050);
+
+    wav_facts f;
+    wav_read_facts(path, 100, 250, &f);
+    assert_int_equal(f.frames, info.frames);
+    assert_true(f.seconds > 5 && f.seconds < 30);
+    /* Trimmed clips keep 15 ms of their own edges, so a pause measures up to ~30 ms more. */
+    assert_int_equal(wav_silences_at_least(&f, 2450), 1);     /* the story break */
+    assert_int_equal(wav_silences_at_least(&f, 1150), 3);     /* + two headline pauses */
+    assert_true(wav_silences_at_least(&f, 650) >= 4);         /* + the paragraph break */
+    unlink(path);
+    nashra_article_destroy(a1);
+    nashra_article_destroy(a2);
+}
+
+static int stop_after_first(void *user, nashra_part part, size_t paragraph, const char *text)
+{
+    (void)part;
+    (void)paragraph;
+    (void)text;
+    ++*(int *)user;
+    return 1;
+}
+
+static void sentences_callback(void **state)
+{
+    (void)state;
+    nashra_article *a = article(story1);
+    int calls = 0;
+    nashra_error err = {0};
+    assert_int_equal(nashra_article_sentences(a, stop_after_first, &calls, &err), NASHRA_OK);
+    assert_int_equal(calls, 1);
+    assert_int_equal(nashra_article_sentences(a, NULL, NULL, &err), NASHRA_EINVAL);
+    nashra_article_destroy(a);
+}
+
+static void config_checks(void **state)
+{
+    (void)state;
+    nashra_config cfg;
+    nashra_error err = {0};
+    nashra_config_init(&cfg);
+    assert_int_equal(nashra_config_check(&cfg, &err), NASHRA_OK);
+    cfg.rate = 1000;
+    assert_int_equal(nashra_config_check(&cfg, &err), NASHRA_EINVAL);
+    assert_non_null(strstr(err.message, "rate"));
+    nashra_config_init(&cfg);
+    cfg.story_pause_ms = -1;
+    assert_int_equal(nashra_config_check(&cfg, &err), NASHRA_EINVAL);
+    assert_non_null(strstr(err.message, "story pause"));
+    nashra_config_init(&cfg);
+    cfg.voice = "ar;rm -rf";
+    assert_int_equal(nashra_config_check(&cfg, &err), NASHRA_EINVAL);
+}
+
+static void cancel_leaves_nothing(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/nashra-cancel-XXXXXX";
+    assert_non_null(mkdtemp(path));
+    char out[256];
+    snprintf(out, sizeof out, "%s/b.wav", path);
+    static volatile sig_atomic_t flag = 1;
+    nashra_config cfg;
+    nashra_config_init(&cfg);
+    cfg.cancel = &flag;
+    nashra_error err = {0};
+    nashra_bulletin *b = NULL;
+    assert_int_equal(nashra_bulletin_create(&cfg, out, &b, &err), NASHRA_OK);
+    nashra_article *a = article(story1);
+    assert_int_equal(nashra_bulletin_add(b, a, &err), NASHRA_ECANCELED);
+    /* Nothing was added: finishing refuses an empty bulletin. */
+    assert_int_equal(nashra_bulletin_finish(b, NULL, &err), NASHRA_EINPUT);
+    nashra_bulletin_destroy(b);
+    nashra_article_destroy(a);
+    assert_int_equal(rmdir(path), 0); /* empty: no output, no temporary file */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(pauses_where_configured),
+        cmocka_unit_test(sentences_callback),
+        cmocka_unit_test(config_checks),
+        cmocka_unit_test(cancel_leaves_nothing),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    nashra_shutdown();
+    return rc;
+}
