@@ -31,7 +31,7 @@ static void number_table(void **state)
     (void)state;
     table t;
     table_load(&t, "numbers.tsv");
-    assert_true(t.count >= 100);
+    assert_true(t.count >= 150);
     size_t failures = 0;
     buf out = BUF_INIT;
     for (size_t i = 0; i < t.count; i++) {
