@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define DATA_MAX_FIELDS 4
+#define DATA_MAX_FIELDS 8
 
 typedef struct data_row {
     const char *field[DATA_MAX_FIELDS]; /* missing fields are "" */

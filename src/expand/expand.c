@@ -1,282 +1,636 @@
+/* The driver of the spoken-form stage, and the rules for plain numbers, ranges, scores, named
+ * and phone numbers, abbreviations, Latin acronyms and symbols. */
 #include "expand/expand.h"
 
 #include <string.h>
 
-#include "common/data.h"
 #include "common/error.h"
 #include "common/utf8.h"
-#include "expand/numbers.h"
-#include "normalize/normalize.h"
+#include "expand/lexicon.h"
+#include "expand/rules.h"
 
-extern const data_blob nashra_data_expand_context;
-static data_once context_once = DATA_ONCE_INIT;
+/* ------------------------------------------------------------------------------------------ */
+/* Tokens                                                                                     */
 
-static bool is_digit(char c)
+size_t xp_next(const xp *x, size_t i)
 {
-    return c >= '0' && c <= '9';
+    for (i++; i < x->n; i++)
+        if (x->t[i].kind != TOK_SPACE)
+            return i;
+    return x->n;
 }
 
-static bool context_has(const char *kind, const char *word)
+size_t xp_prev(const xp *x, size_t i)
 {
-    const data_table *t = data_once_get(&context_once, &nashra_data_expand_context);
-    if (!t)
-        return false;
-    for (size_t i = 0; i < t->count; i++)
-        if (strcmp(t->rows[i].field[0], kind) == 0 && strcmp(t->rows[i].field[1], word) == 0)
-            return true;
-    return false;
+    while (i-- > 0)
+        if (x->t[i].kind != TOK_SPACE)
+            return i;
+    return NO_TOKEN;
 }
 
-/* The context row of a one-letter proclitic glued to a number: letter, vowelled form, and
- * "gen" when it governs the genitive or "same" when it joins the number to the one before. */
-static const data_row *clitic_row(const char *s, size_t n)
+bool xp_is_mark(const xp *x, size_t i, unsigned cp)
 {
-    const data_table *t = data_once_get(&context_once, &nashra_data_expand_context);
-    if (!t)
+    return i < x->n && x->t[i].kind == TOK_MARK && x->t[i].cp == cp;
+}
+
+bool xp_is_num(const xp *x, size_t i)
+{
+    return i < x->n && x->t[i].kind == TOK_NUM;
+}
+
+bool xp_is_word(const xp *x, size_t i)
+{
+    return i < x->n && x->t[i].kind == TOK_WORD;
+}
+
+const char *xp_key(const xp *x, size_t i, char *out, size_t cap)
+{
+    out[0] = '\0';
+    if (i < x->n && (x->t[i].kind == TOK_WORD || x->t[i].kind == TOK_LATIN))
+        lex_key(x->s + x->t[i].start, x->t[i].len, out, cap);
+    return out;
+}
+
+bool xp_key_is(const xp *x, size_t i, const char *word)
+{
+    char k[64];
+    return strcmp(xp_key(x, i, k, sizeof k), word) == 0 && word[0];
+}
+
+const data_row *xp_context_row(const xp *x, size_t i, const char *kind)
+{
+    if (!xp_is_word(x, i))
         return NULL;
-    for (size_t i = 0; i < t->count; i++) {
-        const data_row *r = &t->rows[i];
-        if (strcmp(r->field[0], "clitic") == 0 && strlen(r->field[1]) == n &&
-            memcmp(r->field[1], s, n) == 0)
-            return r;
-    }
-    return NULL;
+    const char *w = x->s + x->t[i].start;
+    size_t len = x->t[i].len;
+    const data_row *r = lex_find_n(LEX_CONTEXT, kind, w, len);
+    /* A conjunction typed onto the word: وبنسبة, فقتل */
+    if (!r && len > 6 && (memcmp(w, "\xD9\x88", 2) == 0 || memcmp(w, "\xD9\x81", 2) == 0))
+        r = lex_find_n(LEX_CONTEXT, kind, w + 2, len - 2);
+    return r;
 }
 
-/* A number token as written. */
-typedef struct number_token {
-    const char *int_digits; /* without grouping commas, in `digits` */
-    char digits[64];
-    size_t int_len;
-    const char *frac;       /* digits after the decimal point, or NULL */
-    size_t frac_len;
-    bool percent;
-    size_t end;             /* byte offset just past the token */
-} number_token;
-
-/* Parses the number at s + i (a digit). */
-static void parse_number(const char *s, size_t i, number_token *t)
+bool xp_in_context(const xp *x, size_t i, const char *kind)
 {
-    memset(t, 0, sizeof *t);
-    size_t j = i;
-    while (is_digit(s[j]))
-        j++;
-    size_t k = 0;
-    bool too_long = j - i >= sizeof t->digits;
-    for (size_t p = i; p < j && k + 1 < sizeof t->digits; p++)
-        t->digits[k++] = s[p];
-    /* Thousands groups: ",ddd" repeated, when the first group has at most three digits. */
-    if (!too_long && j - i <= 3) {
-        while (s[j] == ',' && is_digit(s[j + 1]) && is_digit(s[j + 2]) && is_digit(s[j + 3]) &&
-               !is_digit(s[j + 4]) && k + 4 < sizeof t->digits) {
-            memcpy(t->digits + k, s + j + 1, 3);
-            k += 3;
-            j += 4;
-        }
-    }
-    t->int_digits = t->digits;
-    t->int_len = k;
-    if (too_long) { /* keep every digit: they are read one by one */
-        t->int_digits = s + i;
-        t->int_len = j - i;
-    }
-    if (s[j] == '.' && is_digit(s[j + 1])) {
-        t->frac = s + j + 1;
-        j++;
-        while (is_digit(s[j]))
-            j++;
-        t->frac_len = (size_t)(s + j - t->frac);
-    }
-    if (s[j] == '%') {
-        t->percent = true;
-        j++;
-    } else if (s[j] == ' ' && s[j + 1] == '%') {
-        t->percent = true;
-        j += 2;
-    }
-    t->end = j;
+    return xp_context_row(x, i, kind) != NULL;
 }
 
-static bool digits_value(const char *d, size_t n, uint64_t *v)
+static int topic(const xp *x, const char *kind)
 {
-    if (n == 0 || n > 15 || (n > 1 && d[0] == '0'))
+    for (size_t i = 0; i < x->n; i++)
+        if (xp_in_context(x, i, kind))
+            return 1;
+    return 0;
+}
+
+bool xp_sports(xp *x)
+{
+    if (x->sports < 0)
+        x->sports = topic(x, "sports");
+    return x->sports;
+}
+
+bool xp_weather(xp *x)
+{
+    if (x->weather < 0)
+        x->weather = topic(x, "weather");
+    return x->weather;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Output                                                                                     */
+
+bool xp_put(xp *x, const char *s)
+{
+    return buf_puts(x->out, s);
+}
+
+bool xp_space(xp *x)
+{
+    return buf_putc(x->out, ' ');
+}
+
+bool xp_word(xp *x, const char *key)
+{
+    const char *w = numbers_word(key);
+    return w && buf_puts(x->out, w);
+}
+
+bool xp_prefix(xp *x, const prefix *p)
+{
+    return (!p->conj || buf_puts(x->out, p->conj)) && (!p->prep || buf_puts(x->out, p->prep));
+}
+
+static bool copy_token(xp *x, size_t i)
+{
+    return buf_append(x->out, x->s + x->t[i].start, x->t[i].len);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Grammar context                                                                            */
+
+num_case xp_case(const xp *x, size_t first, const prefix *p)
+{
+    if (p && p->prep)
+        return NUM_GEN;
+    size_t at = p && p->token != NO_TOKEN ? p->token : first;
+    if (x->forced_at == first)
+        return x->forced_case;
+    if (p && p->conj && x->have_last && x->last_num_end + 2 >= at)
+        return x->last_case;
+    size_t w = xp_prev(x, at);
+    if (w == NO_TOKEN || !xp_is_word(x, w))
+        return NUM_NOM;
+    if (xp_in_context(x, w, "gen"))
+        return NUM_GEN;
+    if (xp_in_context(x, w, "acc"))
+        return NUM_ACC;
+    /* A verb, then its definite subject: بلغ العدد 20 */
+    char k[64];
+    xp_key(x, w, k, sizeof k);
+    if (strncmp(k, "\xD8\xA7\xD9\x84", 4) == 0) { /* ال */
+        size_t v = xp_prev(x, w);
+        if (v != NO_TOKEN && xp_in_context(x, v, "acc"))
+            return NUM_ACC;
+    }
+    return NUM_NOM;
+}
+
+static bool ends_with_key(const char *k, const char *suffix)
+{
+    size_t n = strlen(k), m = strlen(suffix);
+    return n > m && memcmp(k + n - m, suffix, m) == 0;
+}
+
+bool xp_noun_gender(const xp *x, size_t i, num_gender *g)
+{
+    if (!xp_is_word(x, i))
         return false;
-    uint64_t x = 0;
-    for (size_t i = 0; i < n; i++)
-        x = x * 10 + (uint64_t)(d[i] - '0');
-    *v = x;
-    return x <= NUMBERS_MAX;
-}
-
-/* Spells digits as a cardinal if they make one, otherwise one digit at a time. */
-static bool put_integer(buf *out, const char *d, size_t n, num_case c)
-{
-    uint64_t v;
-    if (digits_value(d, n, &v))
-        return numbers_cardinal(out, v, NUM_MASC, c);
-    return numbers_digits(out, d, n);
-}
-
-static bool put_number(buf *out, const number_token *t, num_case c)
-{
-    if (!put_integer(out, t->int_digits, t->int_len, c))
+    char k[96];
+    xp_key(x, i, k, sizeof k);
+    const data_row *r = lex_find(LEX_NOUNS, k, NULL);
+    size_t n = strlen(k);
+    if (!r && ends_with_key(k, "\xD8\xA7")) { /* tanween alif: شخصا */
+        k[n - 2] = '\0';
+        r = lex_find(LEX_NOUNS, k, NULL);
+        k[n - 2] = '\xD8';
+    }
+    if (r) {
+        *g = r->field[1][0] == 'f' ? NUM_FEM : NUM_MASC;
+        return true;
+    }
+    /* Not a counted noun: particles, verbs and the like, definite words, months. */
+    if (xp_in_context(x, i, "gen") || xp_in_context(x, i, "acc") ||
+        xp_in_context(x, i, "stop") || xp_in_context(x, i, "daypart") ||
+        strncmp(k, "\xD8\xA7\xD9\x84", 4) == 0 || n <= 2 || lex_find(LEX_MONTHS, k, NULL) ||
+        lex_find(LEX_ABBREVIATIONS, k, NULL))
         return false;
-    if (t->frac) {
-        const char *point = numbers_word("point");
-        if (!point || !buf_putc(out, ' ') || !buf_puts(out, point) || !buf_putc(out, ' '))
+    /* Unknown words with a proclitic (و ف ب ل ك) are rarely the counted noun. */
+    static const char *const clitics[] = {"\xD9\x88", "\xD9\x81", "\xD8\xA8", "\xD9\x84",
+                                          "\xD9\x83"};
+    for (size_t c = 0; c < sizeof clitics / sizeof clitics[0]; c++)
+        if (strncmp(k, clitics[c], 2) == 0)
             return false;
-        /* Leading zeros of the fraction are read as zeros: 0.05 is "zero point zero five". */
-        size_t z = 0;
-        while (z + 1 < t->frac_len && t->frac[z] == '0')
-            z++;
-        if (z && !(numbers_digits(out, t->frac, z) && buf_putc(out, ' ')))
-            return false;
-        if (!put_integer(out, t->frac + z, t->frac_len - z, NUM_GEN))
-            return false;
-    }
-    if (t->percent) {
-        const char *percent = numbers_word("percent");
-        if (!percent || !buf_putc(out, ' ') || !buf_puts(out, percent))
-            return false;
-    }
+    /* Unknown nouns: a singular in ta marbuta or a plural in -aat counts as feminine. */
+    *g = ends_with_key(k, "\xD8\xA9") || ends_with_key(k, "\xD8\xA7\xD8\xAA") ? NUM_FEM
+                                                                             : NUM_MASC;
     return true;
 }
 
-/* The word before byte offset `at` of s, without diacritics, into w. */
-static void previous_word(const char *s, size_t at, char *w, size_t cap)
+static bool is_digits(const xp *x, size_t i, size_t len)
 {
-    size_t end = at;
-    while (end > 0 && s[end - 1] == ' ')
-        end--;
-    size_t start = end;
-    while (start > 0 && s[start - 1] != ' ')
-        start--;
-    size_t k = 0;
-    for (size_t i = start; i < end && k + 4 < cap;) {
-        size_t n;
-        unsigned cp = utf8_decode(s + i, end - i, &n);
-        if (!normalize_is_diacritic(cp))
-            k += utf8_encode(cp, w + k);
-        i += n;
+    return xp_is_num(x, i) && x->t[i].len == len;
+}
+
+void xp_parse_number(const xp *x, size_t i, bool allow_decimal, number *num)
+{
+    memset(num, 0, sizeof *num);
+    num->first = i;
+    const tok *t = &x->t[i];
+    size_t cap = sizeof num->digits - 1;
+    size_t n = t->len < cap ? t->len : cap;
+    memcpy(num->digits, x->s + t->start, n);
+    num->ndigits = n;
+    size_t j = i + 1;
+    bool too_long = t->len > cap;
+    if (t->len <= 3) {
+        /* 6,500 and 1,250,000; 1.500.000 only with two groups or more */
+        if (xp_is_mark(x, j, ',') && is_digits(x, j + 1, 3)) {
+            while (xp_is_mark(x, j, ',') && is_digits(x, j + 1, 3) && num->ndigits + 3 <= cap) {
+                memcpy(num->digits + num->ndigits, x->s + x->t[j + 1].start, 3);
+                num->ndigits += 3;
+                j += 2;
+            }
+        } else if (xp_is_mark(x, j, '.') && is_digits(x, j + 1, 3) && xp_is_mark(x, j + 2, '.') &&
+                   is_digits(x, j + 3, 3)) {
+            while (xp_is_mark(x, j, '.') && is_digits(x, j + 1, 3) && num->ndigits + 3 <= cap) {
+                memcpy(num->digits + num->ndigits, x->s + x->t[j + 1].start, 3);
+                num->ndigits += 3;
+                j += 2;
+            }
+        }
     }
-    w[k] = '\0';
+    num->digits[num->ndigits] = '\0';
+    if (allow_decimal && xp_is_mark(x, j, '.') && xp_is_num(x, j + 1) &&
+        x->t[j + 1].len < sizeof num->frac) {
+        num->nfrac = x->t[j + 1].len;
+        memcpy(num->frac, x->s + x->t[j + 1].start, num->nfrac);
+        num->frac[num->nfrac] = '\0';
+        j += 2;
+    }
+    num->end = j;
+    num->exact = !too_long && num->ndigits <= 15 && !(num->ndigits > 1 && num->digits[0] == '0');
+    if (num->exact) {
+        for (size_t k = 0; k < num->ndigits; k++)
+            num->value = num->value * 10 + (uint64_t)(num->digits[k] - '0');
+        num->exact = num->value <= NUMBERS_MAX;
+    }
 }
 
-/* Whether s starts with a letter (Arabic or Latin), which must not stay glued to a number. */
-static bool starts_letter(const char *s, size_t len)
+bool xp_put_integer(xp *x, const number *num, num_gender g, num_case c, bool construct)
 {
-    size_t n;
-    unsigned cp = utf8_decode(s, len, &n);
-    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= 0x0621 && cp <= 0x064A) ||
-           (cp >= 0x0671 && cp <= 0x06D3);
+    if (!num->exact)
+        return numbers_digits(x->out, num->digits, num->ndigits);
+    return construct ? numbers_cardinal_construct(x->out, num->value, g, c)
+                     : numbers_cardinal(x->out, num->value, g, c);
 }
 
-/* Symbols that must not reach the synthesizer as they are (it reads some in English).
- * A colon is punctuation (a pause) except between digits, as in 10:30. */
-static bool is_unspoken_symbol(const char *s, size_t i)
+bool xp_put_number(xp *x, const number *num, num_gender g, num_case c, bool construct)
 {
-    if (s[i] == ':')
-        return i > 0 && is_digit(s[i - 1]) && is_digit(s[i + 1]);
-    return strchr("/\\+=*#_|^~<>[]{}$@&`", s[i]) != NULL;
+    if (!num->nfrac)
+        return xp_put_integer(x, num, g, c, construct);
+    if (!xp_put_integer(x, num, NUM_MASC, c, false) || !xp_space(x) || !xp_word(x, "point") ||
+        !xp_space(x))
+        return false;
+    /* Leading zeros of the fraction are read as zeros: 0.05 is "zero point zero five". */
+    size_t z = 0;
+    while (z + 1 < num->nfrac && num->frac[z] == '0')
+        z++;
+    if (z && !(numbers_digits(x->out, num->frac, z) && xp_space(x)))
+        return false;
+    number f = {0};
+    f.ndigits = num->nfrac - z;
+    memcpy(f.digits, num->frac + z, f.ndigits);
+    f.exact = f.ndigits <= 15;
+    for (size_t k = 0; f.exact && k < f.ndigits; k++)
+        f.value = f.value * 10 + (uint64_t)(f.digits[k] - '0');
+    return xp_put_integer(x, &f, NUM_MASC, NUM_GEN, false);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Prefixes glued to numbers                                                                  */
+
+/* Splits the word at token i, glued before a number, into proclitics: و/ف, then ب/ل/ك, then
+ * ال (or the ل of لل). False when the word is anything else (a name glued to a number). */
+static bool split_prefix(const xp *x, size_t i, prefix *p)
+{
+    memset(p, 0, sizeof *p);
+    p->token = i;
+    char k[64];
+    xp_key(x, i, k, sizeof k);
+    const char *s = k;
+    const data_row *r;
+    char letter[3] = {0};
+    /* Clitic rows: clitic<TAB>letter<TAB>vowelled<TAB>gen|same */
+    if (s[0] && s[1]) {
+        memcpy(letter, s, 2);
+        r = lex_find(LEX_CONTEXT, "clitic", letter);
+        if (r && strcmp(r->field[3], "same") == 0) {
+            p->conj = r->field[2];
+            s += 2;
+        }
+    }
+    if (s[0] && s[1]) {
+        memcpy(letter, s, 2);
+        r = lex_find(LEX_CONTEXT, "clitic", letter);
+        if (r && strcmp(r->field[3], "gen") == 0) {
+            p->prep = r->field[2];
+            s += 2;
+        }
+    }
+    if (strcmp(s, "\xD8\xA7\xD9\x84") == 0) { /* ال */
+        p->article = true;
+        s += 4;
+    } else if (p->prep && strcmp(s, "\xD9\x84") == 0 && strncmp(k + (p->conj ? 2 : 0),
+                                                                "\xD9\x84", 2) == 0) {
+        p->article = true; /* لل: ل + ال */
+        s += 2;
+    }
+    return *s == '\0' && (p->conj || p->prep || p->article);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Rules of this file                                                                         */
+
+/* Phone and reference numbers: digit by digit, groups separated by spaces or dashes. */
+static size_t rule_phone(xp *x, size_t i, const prefix *p, bool plus)
+{
+    size_t at = p->token != NO_TOKEN ? p->token : i;
+    size_t w = xp_prev(x, plus ? i - 1 : at);
+    bool context = w != NO_TOKEN && (xp_in_context(x, w, "phone") ||
+                                     (xp_in_context(x, xp_prev(x, w), "phone") &&
+                                      xp_is_mark(x, w, ':')));
+    if (w != NO_TOKEN && xp_is_mark(x, w, ':'))
+        context = context || xp_in_context(x, xp_prev(x, w), "phone");
+    const tok *t = &x->t[i];
+    bool shaped = x->s[t->start] == '0' && t->len >= 7;
+    if (!context && !shaped && !plus)
+        return 0;
+    if (!xp_prefix(x, p))
+        return RULE_FAIL;
+    if (plus && !(xp_word(x, "plus") && xp_space(x)))
+        return RULE_FAIL;
+    size_t j = i;
+    for (;;) {
+        if (!numbers_digits(x->out, x->s + x->t[j].start, x->t[j].len))
+            return RULE_FAIL;
+        size_t k = j + 1;
+        if (xp_is_mark(x, k, '-') || (k < x->n && x->t[k].kind == TOK_SPACE))
+            k++;
+        if (!xp_is_num(x, k) || (context ? false : k == j + 1))
+            return j + 1;
+        /* groups continue while they look like a phone number's */
+        if (x->t[k].len > 4 && !context)
+            return j + 1;
+        if (!xp_space(x))
+            return RULE_FAIL;
+        j = k;
+    }
+}
+
+/* Two numbers joined by a dash: a score in a sports sentence, a range otherwise. */
+static size_t rule_range(xp *x, size_t i, const prefix *p)
+{
+    number a;
+    xp_parse_number(x, i, true, &a);
+    size_t d = a.end;
+    bool spaced = d < x->n && x->t[d].kind == TOK_SPACE;
+    if (spaced)
+        d++;
+    if (!xp_is_mark(x, d, '-'))
+        return 0;
+    size_t b = d + 1;
+    if (b < x->n && x->t[b].kind == TOK_SPACE && spaced)
+        b++;
+    if (!xp_is_num(x, b))
+        return 0;
+    number second;
+    xp_parse_number(x, b, true, &second);
+    num_case c = xp_case(x, i, p);
+    if (!xp_prefix(x, p))
+        return RULE_FAIL;
+    if (xp_sports(x) && a.ndigits <= 2 && second.ndigits <= 2 && !a.nfrac && !second.nfrac) {
+        if (c == NUM_NOM)
+            c = NUM_ACC; /* فاز اثنين مقابل واحد */
+        if (!xp_put_number(x, &a, NUM_MASC, c, false) || !xp_space(x) ||
+            !xp_word(x, "versus") || !xp_space(x) ||
+            !xp_put_number(x, &second, NUM_MASC, NUM_GEN, false))
+            return RULE_FAIL;
+        x->last_case = c;
+        return second.end;
+    }
+    /* The gender of the noun after the second number serves both. */
+    num_gender g = NUM_MASC;
+    size_t noun = xp_next(x, second.end - 1);
+    if (noun < x->n && second.end < x->n && x->t[second.end].kind == TOK_SPACE)
+        xp_noun_gender(x, noun, &g);
+    size_t w = xp_prev(x, p->token != NO_TOKEN ? p->token : i);
+    bool has_from = w != NO_TOKEN && (xp_key_is(x, w, "\xD9\x85\xD9\x86") ||        /* من */
+                                      xp_key_is(x, w, "\xD8\xA8\xD9\x8A\xD9\x86")); /* بين */
+    if (!has_from && !(xp_word(x, "from") && xp_space(x)))
+        return RULE_FAIL;
+    if (!xp_put_number(x, &a, g, NUM_GEN, false) || !xp_space(x) || !xp_word(x, "to") ||
+        !xp_space(x))
+        return RULE_FAIL;
+    /* The second number goes through the other rules (it may carry %, a unit, a noun). */
+    x->forced_at = b;
+    x->forced_case = NUM_GEN;
+    return b;
+}
+
+/* 5+1: both numbers with "plus" between. */
+static size_t rule_plus(xp *x, size_t i, const prefix *p)
+{
+    if (!xp_is_mark(x, i + 1, '+') || !xp_is_num(x, i + 2))
+        return 0;
+    number a, b;
+    xp_parse_number(x, i, false, &a);
+    xp_parse_number(x, i + 2, false, &b);
+    num_case c = xp_case(x, i, p);
+    if (!xp_prefix(x, p) || !xp_put_integer(x, &a, NUM_MASC, c, false) || !xp_space(x) ||
+        !xp_word(x, "plus") || !xp_space(x) || !xp_put_integer(x, &b, NUM_MASC, NUM_GEN, false))
+        return RULE_FAIL;
+    return b.end;
+}
+
+/* A number at token i, with the letters glued before it. */
+static size_t read_number(xp *x, size_t i, const prefix *p, bool negative)
+{
+    size_t (*const rules[])(xp *, size_t, const prefix *) = {
+        rule_time, rule_numeric_date, rule_month_date, rule_hour, rule_ordinal,
+        rule_fraction, rule_range, rule_plus,
+    };
+    size_t r;
+    if (!negative && (r = rule_phone(x, i, p, false)))
+        return r;
+    for (size_t k = 0; !negative && k < sizeof rules / sizeof rules[0]; k++)
+        if ((r = rules[k](x, i, p)))
+            return r;
+    return rule_quantity(x, i, p, negative);
+}
+
+/* An abbreviation written with dots (د. أ.ف.ب ص.ب ق.م) or a word (إلخ) at token i. */
+static size_t rule_abbreviation(xp *x, size_t i)
+{
+    char cand[64];
+    size_t len = 0, best_end = 0;
+    const data_row *best = NULL;
+    for (size_t j = i; j < x->n && j < i + 7; j++) {
+        const tok *t = &x->t[j];
+        if (!(t->kind == TOK_WORD || xp_is_mark(x, j, '.')))
+            break;
+        if (len + t->len >= sizeof cand)
+            break;
+        memcpy(cand + len, x->s + t->start, t->len);
+        len += t->len;
+        cand[len] = '\0';
+        char key[64];
+        lex_key(cand, len, key, sizeof key);
+        const data_row *r = lex_find(LEX_ABBREVIATIONS, key, NULL);
+        if (!r)
+            continue;
+        const char *when = r->field[1];
+        size_t next = xp_next(x, j);
+        size_t prev = xp_prev(x, i);
+        bool ok = strcmp(when, "any") == 0 ||
+                  (strcmp(when, "name") == 0 && xp_is_word(x, next) && next == j + 2) ||
+                  (strcmp(when, "number") == 0 && prev != NO_TOKEN && xp_is_num(x, prev)) ||
+                  (strcmp(when, "before-number") == 0 && xp_is_num(x, next));
+        if (ok) {
+            best = r;
+            best_end = j + 1;
+        }
+    }
+    if (!best)
+        return 0;
+    return xp_put(x, best->field[2]) ? best_end : RULE_FAIL;
+}
+
+/* Latin capitals (BBC) spelled with Arabic letter names; other Latin words stay. */
+static size_t rule_latin(xp *x, size_t i)
+{
+    const tok *t = &x->t[i];
+    const char *s = x->s + t->start;
+    if (t->len > 6)
+        return 0;
+    for (size_t k = 0; k < t->len; k++)
+        if (s[k] < 'A' || s[k] > 'Z')
+            return 0;
+    bool glued_number = xp_is_num(x, i + 1) || (xp_is_mark(x, i + 1, '-') && xp_is_num(x, i + 2));
+    if (t->len < 2 && !glued_number)
+        return 0;
+    for (size_t k = 0; k < t->len; k++) {
+        char letter[2] = {s[k], '\0'};
+        const data_row *r = lex_find(LEX_ABBREVIATIONS, "letter", letter);
+        if (!r)
+            return 0;
+        if ((k && !xp_space(x)) || !xp_put(x, r->field[2]))
+            return RULE_FAIL;
+    }
+    return i + 1;
+}
+
+/* A symbol standing alone: its word from abbreviations.tsv, or a pause. */
+static size_t rule_symbol(xp *x, size_t i)
+{
+    const tok *t = &x->t[i];
+    char sym[8] = {0};
+    memcpy(sym, x->s + t->start, t->len < 7 ? t->len : 7);
+    const data_row *r = lex_find(LEX_ABBREVIATIONS, "symbol", sym);
+    if (r)
+        return xp_space(x) && xp_put(x, r->field[2]) && xp_space(x) ? i + 1 : RULE_FAIL;
+    if (t->cp == ':' && i > 0 && xp_is_num(x, i - 1) && xp_is_num(x, i + 1))
+        return xp_space(x) ? i + 1 : RULE_FAIL;
+    /* What the synthesizer would read in English, or drop, becomes a pause. */
+    static const char silent[] = "/\\+=*#_|^~<>[]{}$@&`%:";
+    bool ascii_silent = t->cp < 0x80 && t->cp != ':' && strchr(silent, (int)t->cp);
+    bool other = t->cp == 0x20AC || t->cp == 0x00A3 || t->cp == 0x00A5 || t->cp == 0x00B0 ||
+                 t->cp == 0x00B2 || t->cp == 0x00B3;
+    if (ascii_silent || other)
+        return xp_space(x) ? i + 1 : RULE_FAIL;
+    return 0;
+}
+
+/* Whether the mark at i starts a word (so '-' there is a minus sign). */
+static bool at_word_start(const xp *x, size_t i)
+{
+    return i == 0 || x->t[i - 1].kind == TOK_SPACE || xp_is_mark(x, i - 1, '(') ||
+           xp_is_mark(x, i - 1, 0x00AB);
+}
+
+static size_t step(xp *x, size_t i)
+{
+    const tok *t = &x->t[i];
+    prefix none = {NULL, NULL, false, NO_TOKEN};
+    prefix p;
+    size_t r;
+    switch (t->kind) {
+    case TOK_NUM:
+        r = read_number(x, i, &none, false);
+        break;
+    case TOK_WORD:
+        if ((r = rule_abbreviation(x, i)))
+            break;
+        if (xp_is_num(x, i + 1) && split_prefix(x, i, &p)) {
+            r = read_number(x, i + 1, &p, false);
+            break;
+        }
+        /* A conjunction before a negative number: و-3 */
+        if (xp_is_mark(x, i + 1, '-') && xp_is_num(x, i + 2) && split_prefix(x, i, &p)) {
+            r = xp_prefix(x, &p) ? read_number(x, i + 2, &none, true) : RULE_FAIL;
+            break;
+        }
+        /* A name with a number: كوفيد-19, إف-16 */
+        if (xp_is_mark(x, i + 1, '-') && xp_is_num(x, i + 2)) {
+            number num;
+            xp_parse_number(x, i + 2, false, &num);
+            r = copy_token(x, i) && xp_space(x) &&
+                        xp_put_integer(x, &num, NUM_MASC, NUM_NOM, false)
+                    ? num.end
+                    : RULE_FAIL;
+            break;
+        }
+        r = copy_token(x, i) ? i + 1 : RULE_FAIL;
+        if (r != RULE_FAIL && xp_is_num(x, i + 1) && !xp_space(x))
+            r = RULE_FAIL;
+        break;
+    case TOK_LATIN:
+        if (!(r = rule_latin(x, i)))
+            r = copy_token(x, i) ? i + 1 : RULE_FAIL;
+        if (r != RULE_FAIL && r < x->n && xp_is_mark(x, r, '-') && xp_is_num(x, r + 1))
+            r++; /* F-16 */
+        if (r != RULE_FAIL && xp_is_num(x, r) && !xp_space(x))
+            r = RULE_FAIL;
+        break;
+    case TOK_MARK: {
+        unsigned a, b;
+        if ((t->cp == '-' || t->cp == 0x2013) && xp_is_num(x, i + 1) && at_word_start(x, i)) {
+            r = read_number(x, i + 1, &none, true);
+        } else if (t->cp == '%' && xp_is_num(x, i + 1)) {
+            r = rule_quantity(x, i + 1, &none, false); /* %15 */
+        } else if (t->cp == '+' && xp_is_num(x, i + 1) && x->t[i + 1].len >= 2 &&
+                   at_word_start(x, i)) {
+            r = rule_phone(x, i + 1, &none, true);
+        } else if ((r = rule_money_before(x, i, &none))) {
+            /* $100 */
+        } else if (fraction_char(t->cp, &a, &b)) {
+            r = put_fraction(x, a, b, xp_case(x, i, NULL)) ? i + 1 : RULE_FAIL;
+        } else if (!(r = rule_symbol(x, i))) {
+            r = copy_token(x, i) ? i + 1 : RULE_FAIL;
+        }
+        break;
+    }
+    case TOK_SPACE:
+    default:
+        r = copy_token(x, i) ? i + 1 : RULE_FAIL;
+        break;
+    }
+    return r;
 }
 
 nashra_status expand_sentence(const char *s, buf *out, nashra_error *err)
 {
-    size_t len = strlen(s);
-    size_t word_start = 0;      /* where the current word began, in s */
-    num_case last_case = NUM_NOM;
-    size_t last_number_end = 0; /* for "بين 20 و30": the second number keeps the case */
-    bool have_last = false;
-    bool percent_before = false;
-    bool minus_pending = false;
-
-    for (size_t i = 0; i < len;) {
-        char c = s[i];
-        if (c == ' ') {
-            word_start = i + 1;
-            if (!buf_putc(out, ' '))
-                goto oom;
-            i++;
-            continue;
-        }
-        if (c == '%' && is_digit(s[i + 1])) { /* %15, as ٪15 is written */
-            percent_before = true;
-            i++;
-            word_start = i;
-            continue;
-        }
-        if (c == '-' && is_digit(s[i + 1]) && (i == 0 || s[i - 1] == ' ' || s[i - 1] == '(')) {
-            const char *minus = numbers_word("minus");
-            if (!minus || !buf_puts(out, minus) || !buf_putc(out, ' '))
-                goto oom;
-            minus_pending = true;
-            i++;
-            word_start = i;
-            continue;
-        }
-        if (is_digit(c)) {
-            number_token t;
-            parse_number(s, i, &t);
-            t.percent = t.percent || percent_before;
-            percent_before = false;
-
-            /* A one-letter proclitic glued to the number (ب100, و30) gets its vowel; other
-             * letters glued before it (ال12) are set apart. */
-            size_t glued_len = i - word_start;
-            const data_row *clitic = glued_len ? clitic_row(s + word_start, glued_len) : NULL;
-            if (clitic) {
-                out->len -= glued_len; /* the bare letter was copied just before */
-                if (!buf_puts(out, clitic->field[2]))
-                    goto oom;
-            } else if (glued_len && !buf_putc(out, ' ')) {
-                goto oom;
-            }
-            char prev[64];
-            previous_word(s, word_start, prev, sizeof prev);
-            num_case nc = NUM_NOM;
-            if (minus_pending || context_has("gen", prev))
-                nc = NUM_GEN;
-            if (clitic && strcmp(clitic->field[3], "gen") == 0)
-                nc = NUM_GEN;
-            else if (clitic && have_last && word_start <= last_number_end + 2)
-                nc = last_case; /* "بين 20 و30": the second number shares the case */
-            minus_pending = false;
-            if (!put_number(out, &t, nc))
-                goto oom;
-            last_case = nc;
-            last_number_end = t.end;
-            have_last = true;
-            i = t.end;
-            if (i < len && starts_letter(s + i, len - i) && !buf_putc(out, ' ')) /* 2015م */
-                goto oom;
-            continue;
-        }
-        if (c == '%') {
-            const char *percent = numbers_word("percent");
-            if (!percent || !buf_puts(out, percent))
-                goto oom;
-            i++;
-            continue;
-        }
-        if (c == '-' && i > 0 && is_digit(s[i - 1]) && is_digit(s[i + 1])) {
-            if (!buf_putc(out, ' ')) /* 2-1, 2020-2021: read with a pause for now */
-                goto oom;
-            i++;
-            word_start = i;
-            continue;
-        }
-        if (is_unspoken_symbol(s, i)) {
-            if (!buf_putc(out, ' '))
-                goto oom;
-            i++;
-            word_start = i;
-            continue;
-        }
-        if (!buf_putc(out, c))
+    tok_list list = {0};
+    if (!scan_sentence(s, strlen(s), &list))
+        goto oom;
+    xp x = {s, list.items, list.count, out, -1, -1, 0, NUM_NOM, false, NO_TOKEN, NUM_NOM};
+    for (size_t i = 0; i < x.n;) {
+        bool number_token = x.t[i].kind == TOK_NUM ||
+                            (x.t[i].kind == TOK_WORD && xp_is_num(&x, i + 1));
+        size_t start_len = out->len;
+        size_t next = step(&x, i);
+        if (next == RULE_FAIL)
             goto oom;
-        i++;
+        if (next <= i) /* a rule must consume something */
+            next = i + 1;
+        if (number_token && out->len != start_len) {
+            x.have_last = true;
+            x.last_num_end = next;
+        }
+        /* What a rule left glued after what it read is set apart from it (2015م read as a
+         * year consumed its letter; anything left is another word). */
+        bool read_digits = false;
+        for (size_t k = i; k < next && k < x.n; k++)
+            read_digits = read_digits || x.t[k].kind == TOK_NUM;
+        bool glued = read_digits && next < x.n && x.t[next].kind != TOK_SPACE &&
+                     x.t[next].kind != TOK_MARK && x.t[next - 1].kind != TOK_SPACE;
+        if (glued && out->len && out->data[out->len - 1] != ' ' && !xp_space(&x))
+            goto oom;
+        i = next;
     }
+    tok_list_free(&list);
     return NASHRA_OK;
 oom:
+    tok_list_free(&list);
     return error_set(err, NASHRA_ENOMEM, "out of memory while expanding numbers");
 }

@@ -123,17 +123,33 @@ static const char *case_key(num_case c)
     return c == NUM_NOM ? "nom" : c == NUM_ACC ? "acc" : "gen";
 }
 
-/* 3..10 standing alone. */
-static bool put_unit(buf *out, unsigned n, num_gender g, num_case c)
+/* 3..10; in construct before the counted noun (ثَلَاثَةُ أَشْخَاصٍ) there is no tanween. */
+static bool put_unit(buf *out, unsigned n, num_gender g, num_case c, bool construct)
 {
-    const char *full = word("unit.%u.%s.%s", n, gender_key(g), case_key(c));
+    const char *full = construct ? word("unit.%u.%s.cons.%s", n, gender_key(g), case_key(c))
+                                 : word("unit.%u.%s.%s", n, gender_key(g), case_key(c));
     if (full)
         return buf_puts(out, full);
-    return put_indefinite(out, word("unit.%u.%s", n, gender_key(g)), c);
+    const char *stem = word("unit.%u.%s", n, gender_key(g));
+    return construct ? put_construct(out, stem, c) : put_indefinite(out, stem, c);
 }
 
-/* 1..99 standing alone. */
-static bool put_below_100(buf *out, unsigned n, num_gender g, num_case c)
+static bool put_and(buf *out)
+{
+    const char *and = word("and");
+    return and && buf_putc(out, ' ') && buf_puts(out, and);
+}
+
+/* The tens 20..90 with their case ending. */
+static bool put_tens(buf *out, unsigned t, num_case c)
+{
+    const char *stem = word("tens.%u", t);
+    return stem && buf_puts(out, stem) &&
+           buf_puts(out, c == NUM_NOM ? DAMMA WAW NOON FATHA : KASRA YEH NOON FATHA);
+}
+
+/* 1..99; construct matters only for 3..10. */
+static bool put_below_100(buf *out, unsigned n, num_gender g, num_case c, bool construct)
 {
     const char *gk = gender_key(g);
     unsigned u = n % 10, t = n / 10;
@@ -142,7 +158,7 @@ static bool put_below_100(buf *out, unsigned n, num_gender g, num_case c)
     if (n == 2)
         return put_word(out, word("two.%s.%s", gk, oblique_key(c)));
     if (n <= 10)
-        return put_unit(out, n, g, c);
+        return put_unit(out, n, g, c, construct);
     if (n < 20) {
         bool ok;
         if (n == 11)
@@ -159,17 +175,15 @@ static bool put_below_100(buf *out, unsigned n, num_gender g, num_case c)
         if (u == 1 && g == NUM_FEM)
             ok = put_word(out, word("one.f.compound"));
         else
-            ok = put_below_100(out, u, g, c);
+            ok = put_below_100(out, u, g, c, false);
         const char *and = word("and");
         if (!ok || !and || !buf_putc(out, ' ') || !buf_puts(out, and))
             return false;
     }
-    const char *stem = word("tens.%u", t);
-    return stem && buf_puts(out, stem) &&
-           buf_puts(out, c == NUM_NOM ? DAMMA WAW NOON FATHA : KASRA YEH NOON FATHA);
+    return put_tens(out, t, c);
 }
 
-/* Exact hundreds 100..900; construct when a scale noun follows (مِئَةُ أَلْفٍ). */
+/* Exact hundreds 100..900; construct when a noun follows (مِئَةُ أَلْفٍ). */
 static bool put_hundreds(buf *out, unsigned h, num_case c, bool construct)
 {
     const char *hundred = word("hundred");
@@ -187,25 +201,20 @@ static bool put_hundreds(buf *out, unsigned h, num_case c, bool construct)
     return buf_puts(out, hundred) && buf_puts(out, construct ? KASRA : KASRATAN);
 }
 
-static bool put_and(buf *out)
-{
-    const char *and = word("and");
-    return and && buf_putc(out, ' ') && buf_puts(out, and);
-}
-
-/* 1..999 standing alone. */
-static bool put_below_1000(buf *out, unsigned n, num_gender g, num_case c)
+/* 1..999; construct applies to its last element. */
+static bool put_below_1000(buf *out, unsigned n, num_gender g, num_case c, bool construct)
 {
     unsigned h = n / 100, r = n % 100;
-    if (h && !put_hundreds(out, h, c, false))
+    if (h && !put_hundreds(out, h, c, construct && !r))
         return false;
     if (h && r && !put_and(out))
         return false;
-    return !r || put_below_100(out, r, g, c);
+    return !r || put_below_100(out, r, g, c, construct);
 }
 
-/* A group 1..999 counting the scale noun of index scale (1 thousand .. 4 trillion). */
-static bool put_scaled(buf *out, unsigned g, unsigned scale, num_case c)
+/* A group 1..999 counting the scale noun of index scale (1 thousand .. 4 trillion); in
+ * construct when the scale noun is the number's last word and a counted noun follows. */
+static bool put_scaled(buf *out, unsigned g, unsigned scale, num_case c, bool construct)
 {
     const char *stem = word("scale.%u", scale);
     unsigned h = g / 100, r = g % 100;
@@ -213,24 +222,26 @@ static bool put_scaled(buf *out, unsigned g, unsigned scale, num_case c)
         return false;
     if (h && !r) /* مِئَةُ أَلْفٍ، ثَلَاثُمِئَةِ مِلْيُونٍ */
         return put_hundreds(out, h, c, true) && buf_putc(out, ' ') && buf_puts(out, stem) &&
-               buf_puts(out, KASRATAN);
+               buf_puts(out, construct ? KASRA : KASRATAN);
     if (h && !(put_hundreds(out, h, c, false) && put_and(out)))
         return false;
     if (r == 1)
-        return put_indefinite(out, stem, c);
+        return construct ? put_construct(out, stem, c) : put_indefinite(out, stem, c);
     if (r == 2)
-        return put_dual(out, stem, c, false);
+        return put_dual(out, stem, c, construct);
     if (r <= 10) { /* ثَلَاثَةُ آلَافٍ */
-        const char *plural = word("scale.%u.plural", scale);
+        const char *plural = construct ? word("scale.%u.plural.cons", scale)
+                                       : word("scale.%u.plural", scale);
         return plural && put_construct(out, word("unit.%u.m", r), c) && buf_putc(out, ' ') &&
                buf_puts(out, plural);
     }
     /* 11..99: the counted noun is an accusative singular (tamyiz). */
-    return put_below_100(out, r, NUM_MASC, c) && buf_putc(out, ' ') &&
-           put_indefinite(out, stem, NUM_ACC);
+    if (!(put_below_100(out, r, NUM_MASC, c, false) && buf_putc(out, ' ')))
+        return false;
+    return construct ? put_construct(out, stem, NUM_ACC) : put_indefinite(out, stem, NUM_ACC);
 }
 
-bool numbers_cardinal(buf *out, uint64_t n, num_gender gender, num_case c)
+static bool cardinal(buf *out, uint64_t n, num_gender gender, num_case c, bool construct)
 {
     if (n > NUMBERS_MAX)
         return false;
@@ -239,6 +250,7 @@ bool numbers_cardinal(buf *out, uint64_t n, num_gender gender, num_case c)
 
     static const uint64_t scales[] = {UINT64_C(1000000000000), UINT64_C(1000000000),
                                       UINT64_C(1000000), UINT64_C(1000)};
+    unsigned r = (unsigned)(n % 1000);
     bool first = true;
     for (unsigned i = 0; i < 4; i++) {
         unsigned g = (unsigned)(n / scales[i] % 1000);
@@ -246,16 +258,205 @@ bool numbers_cardinal(buf *out, uint64_t n, num_gender gender, num_case c)
             continue;
         if (!first && !put_and(out))
             return false;
-        if (!put_scaled(out, g, 4 - i, c))
+        bool last = !r && n % scales[i] == 0;
+        if (!put_scaled(out, g, 4 - i, c, construct && last))
             return false;
         first = false;
     }
-    unsigned r = (unsigned)(n % 1000);
     if (!r)
         return true;
     if (!first && !put_and(out))
         return false;
-    return put_below_1000(out, r, gender, c);
+    return put_below_1000(out, r, gender, c, construct);
+}
+
+bool numbers_cardinal(buf *out, uint64_t n, num_gender gender, num_case c)
+{
+    return cardinal(out, n, gender, c, false);
+}
+
+bool numbers_cardinal_construct(buf *out, uint64_t n, num_gender gender, num_case c)
+{
+    return cardinal(out, n, gender, c, true);
+}
+
+/* Sun letters, after which the article's lam assimilates (shadda on the letter). */
+static bool is_sun_letter(unsigned cp)
+{
+    static const unsigned sun[] = {0x062A, 0x062B, 0x062F, 0x0630, 0x0631, 0x0632, 0x0633,
+                                   0x0634, 0x0635, 0x0636, 0x0637, 0x0638, 0x0644, 0x0646};
+    for (size_t i = 0; i < sizeof sun / sizeof sun[0]; i++)
+        if (sun[i] == cp)
+            return true;
+    return false;
+}
+
+/* Appends the article and word[0..len): الشَّ... before sun letters, الْ... otherwise. */
+static bool put_article(buf *out, const char *w, size_t len)
+{
+    if (len >= 4 && memcmp(w, ALIF "\xD9\x84", 4) == 0) /* already definite */
+        return buf_append(out, w, len);
+    size_t n;
+    unsigned first = utf8_decode(w, len, &n);
+    if (is_sun_letter(first))
+        return buf_puts(out, ALIF "\xD9\x84") && buf_append(out, w, n) &&
+               buf_puts(out, "\xD9\x91") && buf_append(out, w + n, len - n);
+    return buf_puts(out, ALIF "\xD9\x84" SUKUN) && buf_append(out, w, len);
+}
+
+bool numbers_make_definite(buf *out, const char *words)
+{
+    const char *p = words;
+    while (*p) {
+        const char *end = strchr(p, ' ');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        const char *w = p;
+        if (len > 4 && memcmp(w, WAW FATHA, 4) == 0) { /* the conjunction stays in front */
+            if (!buf_puts(out, WAW FATHA))
+                return false;
+            w += 4;
+            len -= 4;
+        }
+        buf word_buf = BUF_INIT;
+        bool ok = put_article(&word_buf, w, len);
+        /* No tanween on a definite noun: -un -in -an become -u -i -a (the alif goes). */
+        for (size_t i = 0; ok && i < word_buf.len;) {
+            size_t n;
+            unsigned cp = utf8_decode(word_buf.data + i, word_buf.len - i, &n);
+            i += n;
+            if (cp == 0x064C)
+                ok = buf_puts(out, DAMMA);
+            else if (cp == 0x064D)
+                ok = buf_puts(out, KASRA);
+            else if (cp == 0x064B) {
+                ok = buf_puts(out, FATHA);
+                if (i + 2 <= word_buf.len && memcmp(word_buf.data + i, ALIF, 2) == 0 &&
+                    i + 2 == word_buf.len)
+                    i += 2;
+            } else
+                ok = buf_put_cp(out, cp);
+        }
+        buf_free(&word_buf);
+        if (!ok)
+            return false;
+        if (!end)
+            break;
+        if (!buf_putc(out, ' '))
+            return false;
+        p = end + 1;
+    }
+    return true;
+}
+
+/* The definite ordinal of a unit 1..10 (compound: the 1 of 11 and 21..91 is حَادِي). The
+ * ending is the case vowel, or a fixed fatha inside 11..19. */
+static bool put_ordinal_unit(buf *out, unsigned u, num_gender g, num_case c, bool compound,
+                             bool fixed_fatha)
+{
+    const char *stem;
+    if (u == 1 && !compound) {
+        stem = word("ord.1.%s", gender_key(g));
+        if (!stem || !put_article(out, stem, strlen(stem)))
+            return false;
+        return g == NUM_FEM || buf_puts(out, fixed_fatha ? FATHA : case_vowel(c));
+    }
+    stem = u == 1 ? word("ord.11") : word("ord.%u", u);
+    if (!stem || !put_article(out, stem, strlen(stem)))
+        return false;
+    const char *vowel = fixed_fatha ? FATHA : case_vowel(c);
+    if (g == NUM_FEM)
+        return buf_puts(out, FATHA TEH_MARBUTA) && buf_puts(out, vowel);
+    /* ثَانِي and حَادِي end in a long vowel: no ending but the accusative fatha. */
+    if (ends_with(stem, YEH))
+        return (!fixed_fatha && c != NUM_ACC) || buf_puts(out, FATHA);
+    return buf_puts(out, vowel);
+}
+
+bool numbers_ordinal(buf *out, uint64_t n, num_gender g, num_case c)
+{
+    if (n == 0 || n >= 100) {
+        buf plain = BUF_INIT;
+        bool ok = numbers_cardinal(&plain, n, NUM_MASC, c) &&
+                  numbers_make_definite(out, plain.data);
+        buf_free(&plain);
+        return ok;
+    }
+    unsigned v = (unsigned)n, u = v % 10, t = v / 10;
+    if (v <= 10)
+        return put_ordinal_unit(out, v, g, c, false, false);
+    if (v < 20) {
+        const char *ten = word("teen.ten.%s", gender_key(g));
+        return put_ordinal_unit(out, u, g, c, true, true) && ten && buf_putc(out, ' ') &&
+               buf_puts(out, ten);
+    }
+    if (u && !(put_ordinal_unit(out, u, g, c, true, false) && put_and(out)))
+        return false;
+    buf tens = BUF_INIT;
+    bool ok = put_tens(&tens, t, c) && put_article(out, tens.data, tens.len);
+    buf_free(&tens);
+    return ok;
+}
+
+bool numbers_hour(buf *out, unsigned hour, num_case c)
+{
+    if (hour == 1) {
+        const char *one = word("hour.1");
+        return one && buf_puts(out, one) && buf_puts(out, case_vowel(c));
+    }
+    return numbers_ordinal(out, hour, NUM_FEM, c);
+}
+
+/* An adjective agreeing with a singular or dual noun. */
+static bool put_adjective(buf *out, const num_noun *noun, num_case c, bool dual)
+{
+    if (!noun->adj)
+        return true;
+    buf stem = BUF_INIT;
+    bool ok = buf_puts(&stem, noun->adj) &&
+              (noun->gender == NUM_MASC || buf_puts(&stem, FATHA TEH_MARBUTA)) &&
+              buf_putc(out, ' ') &&
+              (dual ? put_dual(out, stem.data, c, false) : put_indefinite(out, stem.data, c));
+    buf_free(&stem);
+    return ok;
+}
+
+bool numbers_noun(buf *out, const num_noun *noun, num_case c)
+{
+    if (noun->invariable)
+        return buf_puts(out, noun->singular) && put_adjective(out, noun, c, false);
+    return put_indefinite(out, noun->singular, c) && put_adjective(out, noun, c, false);
+}
+
+bool numbers_counted(buf *out, uint64_t n, const num_noun *noun, num_case c)
+{
+    uint64_t r = n % 100;
+    if (n == 1) { /* دُولَارٌ وَاحِدٌ */
+        const char *one = word("one.%s", gender_key(noun->gender));
+        return numbers_noun(out, noun, c) && buf_putc(out, ' ') && put_indefinite(out, one, c);
+    }
+    if (n == 2 && !noun->invariable) /* دُولَارَانِ */
+        return put_dual(out, noun->singular, c, false) && put_adjective(out, noun, c, true);
+    if (noun->invariable) {
+        bool cons = (r >= 3 && r <= 10) || (n >= 100 && r == 0);
+        return (cons ? numbers_cardinal_construct(out, n, noun->gender, c)
+                     : numbers_cardinal(out, n, noun->gender, c)) &&
+               buf_putc(out, ' ') && numbers_noun(out, noun, NUM_GEN);
+    }
+    if (r >= 3 && r <= 10) { /* خَمْسَةُ دُولَارَاتٍ */
+        if (!(numbers_cardinal_construct(out, n, noun->gender, c) && buf_putc(out, ' ') &&
+              buf_puts(out, noun->plural_gen)))
+            return false;
+        return !noun->adj || (buf_putc(out, ' ') && buf_puts(out, noun->adj_plural_gen));
+    }
+    if (r >= 11) /* أَحَدَ عَشَرَ دُولَارًا */
+        return numbers_cardinal(out, n, noun->gender, c) && buf_putc(out, ' ') &&
+               numbers_noun(out, noun, NUM_ACC);
+    if (n >= 100 && r == 0) /* مِئَةُ دُولَارٍ، أَلْفَا دُولَارٍ */
+        return numbers_cardinal_construct(out, n, noun->gender, c) && buf_putc(out, ' ') &&
+               numbers_noun(out, noun, NUM_GEN);
+    /* 0, and 101, 102 ...: the number, then the noun in the genitive */
+    return numbers_cardinal(out, n, noun->gender, c) && buf_putc(out, ' ') &&
+           numbers_noun(out, noun, NUM_GEN);
 }
 
 bool numbers_digits(buf *out, const char *digits, size_t len)

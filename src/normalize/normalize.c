@@ -55,12 +55,34 @@ static UChar32 next_cp(const UChar *s, int32_t i, int32_t n)
     return c;
 }
 
+static int is_eastern_digit(UChar32 c)
+{
+    return (c >= 0x0660 && c <= 0x0669) || (c >= 0x06F0 && c <= 0x06F9);
+}
+
+/* A '.' between Eastern Arabic digits followed by exactly three of them groups thousands
+ * (١٢.٥٠٠ is twelve thousand five hundred); elsewhere '.' is the decimal point. */
+static int is_eastern_grouping_dot(const UChar *in, int32_t start, int32_t end, int32_t n)
+{
+    if (!is_eastern_digit(prev_cp(in, start)))
+        return 0;
+    int32_t i = end;
+    for (int k = 0; k < 3; k++) {
+        UChar32 c = next_cp(in, i, n);
+        if (!is_eastern_digit(c))
+            return 0;
+        i += U16_LENGTH(c);
+    }
+    return !u_isdigit(next_cp(in, i, n));
+}
+
 /* Maps one code point; returns the replacement, or -1 to drop it. in is the NFC text. */
 static UChar32 map_cp(UChar32 c, const UChar *in, int32_t start, int32_t end, int32_t n)
 {
     if (is_removed(c))
         return -1;
     switch (c) {
+    case '.': return is_eastern_grouping_dot(in, start, end, n) ? ',' : '.';
     case 0x066B: return '.'; /* Arabic decimal separator */
     case 0x066C: return ','; /* Arabic thousands separator */
     case 0x066A: return '%'; /* Arabic percent sign */

@@ -4,6 +4,7 @@
  * NFC; Arabic presentation forms folded to letters; tatweel and invisible format marks
  * (zero-width, bidi controls, BOM) removed; digits of every script made ASCII, with the
  * Arabic decimal and thousands separators and percent sign made '.', ',' and '%';
+ * a "." between Eastern Arabic digits that groups thousands (١٢.٥٠٠) made ",";
  * spaces of every width made ' ' (thin spaces between digits, which group thousands, are
  * dropped); line breaks kept as '\n'. Diacritics are kept, with shadda moved before the
  * vowel it carries (NFC orders them the other way, which espeak-ng misreads).

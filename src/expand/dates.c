@@ -1,0 +1,393 @@
+/* Dates, years, clock times and ordinals. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "expand/lexicon.h"
+#include "expand/rules.h"
+
+#define KEY_FROM "\xD9\x85\xD9\x86"             /* من */
+#define KEY_BETWEEN "\xD8\xA8\xD9\x8A\xD9\x86"  /* بين */
+#define KEY_TO "\xD8\xA5\xD9\x84\xD9\x89"       /* إلى */
+#define KEY_TO_BARE "\xD8\xA7\xD9\x84\xD9\x89"  /* الى */
+#define KEY_UNTIL "\xD8\xAD\xD8\xAA\xD9\x89"    /* حتى */
+#define KEY_AND "\xD9\x88"                      /* و */
+#define KEY_AFTER "\xD8\xA8\xD8\xB9\xD8\xAF"    /* بعد */
+
+static unsigned small_value(const xp *x, size_t i, size_t max_len)
+{
+    if (!xp_is_num(x, i) || x->t[i].len > max_len)
+        return 0;
+    return (unsigned)strtoul(x->s + x->t[i].start, NULL, 10);
+}
+
+static bool put_ordinal(xp *x, uint64_t n, num_gender g, num_case c)
+{
+    return numbers_ordinal(x->out, n, g, c);
+}
+
+static bool put_year(xp *x, uint64_t year, num_case c)
+{
+    return numbers_cardinal(x->out, year, NUM_MASC, c);
+}
+
+const data_row *year_suffix(const xp *x, size_t i, size_t *end)
+{
+    char cand[32];
+    size_t len = 0;
+    const data_row *best = NULL;
+    for (size_t j = i; j < x->n && j < i + 3; j++) {
+        const tok *t = &x->t[j];
+        if (!(t->kind == TOK_WORD || xp_is_mark(x, j, '.')) || len + t->len >= sizeof cand)
+            break;
+        memcpy(cand + len, x->s + t->start, t->len);
+        len += t->len;
+        char key[32];
+        lex_key(cand, len, key, sizeof key);
+        const data_row *r = lex_find(LEX_ABBREVIATIONS, key, NULL);
+        if (r && strcmp(r->field[1], "number") == 0) {
+            best = r;
+            *end = j + 1;
+        }
+    }
+    /* A suffix is a whole word: "2015 منذ" is no year. */
+    if (best && *end < x->n && (x->t[*end].kind == TOK_WORD || x->t[*end].kind == TOK_LATIN))
+        return NULL;
+    return best;
+}
+
+/* The day part written after a time (صباحا، مساء، ص، م): its row, or NULL. */
+static const data_row *daypart_after(const xp *x, size_t i, size_t *end)
+{
+    size_t k = i < x->n && x->t[i].kind == TOK_SPACE ? i + 1 : i;
+    const data_row *r = xp_context_row(x, k, "daypart");
+    if (r)
+        *end = k + 1;
+    return r;
+}
+
+/* The hour read for a 24-hour clock value, and the day part it implies when none is written. */
+static unsigned hour12(unsigned h)
+{
+    return h == 0 ? 12 : h > 12 ? h - 12 : h;
+}
+
+static const char *implied_daypart(unsigned h)
+{
+    if (h == 0)
+        return "night";
+    if (h >= 13 && h <= 17)
+        return "after.noon";
+    if (h >= 18 && h <= 23)
+        return "evening";
+    return NULL;
+}
+
+/* The hour and what follows it: a written day part, or one implied by a 24-hour value. */
+static size_t finish_hour(xp *x, unsigned h24, size_t end)
+{
+    size_t dp_end;
+    const data_row *dp = end < x->n ? daypart_after(x, end, &dp_end) : NULL;
+    if (dp)
+        return xp_space(x) && xp_put(x, dp->field[2]) ? dp_end : RULE_FAIL;
+    const char *implied = implied_daypart(h24);
+    size_t k = xp_next(x, end - 1);
+    if (implied && !xp_key_is(x, k, KEY_AFTER) &&
+        !(xp_space(x) && xp_word(x, implied)))
+        return RULE_FAIL;
+    return end;
+}
+
+size_t rule_time(xp *x, size_t i, const prefix *p)
+{
+    if (x->t[i].len > 2 || !xp_is_mark(x, i + 1, ':') || !xp_is_num(x, i + 2) ||
+        x->t[i + 2].len != 2)
+        return 0;
+    unsigned h = small_value(x, i, 2), m = small_value(x, i + 2, 2);
+    if (h > 24 || m > 59 || (h == 24 && m))
+        return 0;
+    if (h == 24)
+        h = 0;
+    num_case c = xp_case(x, i, p);
+    unsigned shown = hour12(h);
+    if (m == 40 || m == 45)
+        shown = shown % 12 + 1;
+    if (!xp_prefix(x, p) || !numbers_hour(x->out, shown, c))
+        return RULE_FAIL;
+    bool ok = true;
+    switch (m) {
+    case 0: break;
+    case 15: ok = xp_space(x) && xp_word(x, "time.quarter"); break;
+    case 20: ok = xp_space(x) && xp_word(x, "time.third"); break;
+    case 30: ok = xp_space(x) && xp_word(x, "time.half"); break;
+    case 40: ok = xp_space(x) && xp_word(x, "time.less.third"); break;
+    case 45: ok = xp_space(x) && xp_word(x, "time.less.quarter"); break;
+    default: {
+        num_noun minute = {numbers_word("minute"), numbers_word("minute.plural"), NUM_FEM,
+                           false, NULL, NULL};
+        ok = minute.singular && minute.plural_gen && xp_space(x) && xp_word(x, "and") &&
+             numbers_counted(x->out, m, &minute, NUM_NOM);
+        break;
+    }
+    }
+    if (!ok)
+        return RULE_FAIL;
+    return finish_hour(x, h, i + 3);
+}
+
+size_t rule_hour(xp *x, size_t i, const prefix *p)
+{
+    if (x->t[i].len > 2 || xp_is_mark(x, i + 1, ':') || xp_is_mark(x, i + 1, '.') ||
+        xp_is_mark(x, i + 1, ','))
+        return 0;
+    unsigned h = small_value(x, i, 2);
+    if (h > 24)
+        return 0;
+    size_t w = xp_prev(x, p->token != NO_TOKEN ? p->token : i);
+    size_t dp_end;
+    bool after_hourword = w != NO_TOKEN && xp_in_context(x, w, "hourword");
+    const data_row *dp = daypart_after(x, i + 1, &dp_end);
+    /* "9 صباحا" is a time; "9 م" alone is not (metres, a year). */
+    bool by_daypart = dp && h >= 1 && h <= 12 && x->t[dp_end - 1].len > 2;
+    if (!after_hourword && !by_daypart)
+        return 0;
+    if (h == 24)
+        h = 0;
+    if (!xp_prefix(x, p) || !numbers_hour(x->out, hour12(h), xp_case(x, i, p)))
+        return RULE_FAIL;
+    return finish_hour(x, h, i + 1);
+}
+
+/* The month named at token i (one or two words): its row and the token after the name. */
+static const data_row *month_at(const xp *x, size_t i, size_t *end)
+{
+    if (!xp_is_word(x, i))
+        return NULL;
+    char k1[64], k2[64], both[132];
+    xp_key(x, i, k1, sizeof k1);
+    if (i + 2 < x->n && x->t[i + 1].kind == TOK_SPACE && xp_is_word(x, i + 2)) {
+        xp_key(x, i + 2, k2, sizeof k2);
+        size_t a = strlen(k1), b = strlen(k2);
+        memcpy(both, k1, a);
+        both[a] = ' ';
+        memcpy(both + a + 1, k2, b + 1);
+        const data_row *r = lex_find(LEX_MONTHS, both, NULL);
+        if (r && r->field[2][0] != 'w') {
+            *end = i + 3;
+            return r;
+        }
+    }
+    const data_row *r = lex_find(LEX_MONTHS, k1, NULL);
+    if (r && r->field[2][0] != 'w') {
+        *end = i + 1;
+        return r;
+    }
+    return NULL;
+}
+
+/* The first Gregorian month row of a number, for dates written in digits. */
+static const data_row *month_by_number(unsigned m)
+{
+    const data_table *t = lex_rows(LEX_MONTHS);
+    for (size_t k = 0; t && k < t->count; k++)
+        if (t->rows[k].field[2][0] == 'g' && (unsigned)atoi(t->rows[k].field[1]) == m)
+            return &t->rows[k];
+    return NULL;
+}
+
+/* "مِنْ نُوفَمْبِرَ", and the year after it when there is one; returns the token after. */
+static size_t put_month_year(xp *x, const data_row *month, size_t end)
+{
+    const char *form = month->field[4][0] ? month->field[4] : month->field[3];
+    if (!(xp_space(x) && xp_word(x, "from") && xp_space(x) && xp_put(x, form)))
+        return RULE_FAIL;
+    size_t y = end < x->n && x->t[end].kind == TOK_SPACE ? end + 1 : end;
+    if (y == end || !xp_is_num(x, y) || x->t[y].len < 3 || x->t[y].len > 4 ||
+        xp_is_mark(x, y + 1, ':') || xp_is_mark(x, y + 1, '%'))
+        return end;
+    uint64_t year = strtoull(x->s + x->t[y].start, NULL, 10);
+    if (!(xp_space(x) && xp_word(x, "year") && xp_space(x) && put_year(x, year, NUM_GEN)))
+        return RULE_FAIL;
+    end = y + 1;
+    size_t s = end < x->n && x->t[end].kind == TOK_SPACE ? end + 1 : end, s_end;
+    const data_row *suffix = year_suffix(x, s, &s_end);
+    if (suffix)
+        return xp_space(x) && xp_put(x, suffix->field[2]) ? s_end : RULE_FAIL;
+    return end;
+}
+
+size_t rule_month_date(xp *x, size_t i, const prefix *p)
+{
+    unsigned d1 = small_value(x, i, 2);
+    if (d1 < 1 || d1 > 31 || p->article)
+        return 0;
+    size_t j = i + 1, end;
+    unsigned d2 = 0;
+    enum { SINGLE, DASH, WORD_TO, AND } shape = SINGLE;
+    size_t to_word = 0;
+    if (xp_is_mark(x, j, '-') && xp_is_num(x, j + 1)) { /* 10-15 نوفمبر */
+        d2 = small_value(x, j + 1, 2);
+        shape = DASH;
+        j += 2;
+    } else if (j + 2 < x->n && x->t[j].kind == TOK_SPACE &&
+               (xp_key_is(x, j + 1, KEY_TO) || xp_key_is(x, j + 1, KEY_TO_BARE) ||
+                xp_key_is(x, j + 1, KEY_UNTIL)) &&
+               x->t[j + 2].kind == TOK_SPACE && xp_is_num(x, j + 3)) {
+        to_word = j + 1;
+        d2 = small_value(x, j + 3, 2);
+        shape = WORD_TO;
+        j += 4;
+    } else if (j + 2 < x->n && x->t[j].kind == TOK_SPACE && xp_key_is(x, j + 1, KEY_AND) &&
+               xp_is_num(x, j + 2)) {
+        d2 = small_value(x, j + 2, 2);
+        shape = AND;
+        j += 3;
+    }
+    if (shape != SINGLE && (d2 < 1 || d2 > 31))
+        return 0;
+    if (!(j < x->n && x->t[j].kind == TOK_SPACE))
+        return 0;
+    const data_row *month = month_at(x, j + 1, &end);
+    if (!month)
+        return 0;
+    num_case c = xp_case(x, i, p);
+    if (!xp_prefix(x, p))
+        return RULE_FAIL;
+    bool ok = true;
+    switch (shape) {
+    case SINGLE:
+        ok = put_ordinal(x, d1, NUM_MASC, c);
+        break;
+    case DASH: {
+        size_t w = xp_prev(x, p->token != NO_TOKEN ? p->token : i);
+        bool has_from = w != NO_TOKEN && (xp_key_is(x, w, KEY_FROM) || xp_key_is(x, w, KEY_BETWEEN));
+        ok = (has_from || (xp_word(x, "from") && xp_space(x))) &&
+             put_ordinal(x, d1, NUM_MASC, NUM_GEN) && xp_space(x) && xp_word(x, "to") &&
+             xp_space(x) && put_ordinal(x, d2, NUM_MASC, NUM_GEN);
+        break;
+    }
+    case WORD_TO:
+        ok = put_ordinal(x, d1, NUM_MASC, c) && xp_space(x) &&
+             buf_append(x->out, x->s + x->t[to_word].start, x->t[to_word].len) && xp_space(x) &&
+             put_ordinal(x, d2, NUM_MASC, NUM_GEN);
+        break;
+    case AND:
+        ok = put_ordinal(x, d1, NUM_MASC, c) && xp_space(x) && xp_word(x, "and") &&
+             put_ordinal(x, d2, NUM_MASC, c);
+        break;
+    }
+    if (!ok)
+        return RULE_FAIL;
+    return put_month_year(x, month, end);
+}
+
+size_t rule_numeric_date(xp *x, size_t i, const prefix *p)
+{
+    unsigned sep = 0;
+    if (xp_is_mark(x, i + 1, '/'))
+        sep = '/';
+    else if (xp_is_mark(x, i + 1, '-'))
+        sep = '-';
+    else if (xp_is_mark(x, i + 1, '.'))
+        sep = '.';
+    if (!sep || !xp_is_num(x, i + 2) || !xp_is_mark(x, i + 3, sep) || !xp_is_num(x, i + 4))
+        return 0;
+    size_t la = x->t[i].len, lb = x->t[i + 2].len, lc = x->t[i + 4].len;
+    unsigned a = small_value(x, i, 4), b = small_value(x, i + 2, 2), c3 = small_value(x, i + 4, 4);
+    unsigned day, month, year;
+    if (la == 4 && lb <= 2 && lc <= 2) { /* ISO 2021-11-17 */
+        year = a;
+        month = b;
+        day = c3;
+    } else if (la <= 2 && lb <= 2 && (lc == 4 || lc == 2)) {
+        day = a;
+        month = b;
+        year = lc == 2 ? (c3 < 50 ? 2000 + c3 : 1900 + c3) : c3;
+    } else {
+        return 0;
+    }
+    if (day < 1 || day > 31 || month < 1 || month > 12 || year < 1)
+        return 0;
+    const data_row *row = month_by_number(month);
+    if (!row)
+        return 0;
+    num_case c = xp_case(x, i, p);
+    const char *form = row->field[4][0] ? row->field[4] : row->field[3];
+    if (!xp_prefix(x, p) || !put_ordinal(x, day, NUM_MASC, c) || !xp_space(x) ||
+        !xp_word(x, "from") || !xp_space(x) || !xp_put(x, form) || !xp_space(x) ||
+        !xp_word(x, "year") || !xp_space(x) || !put_year(x, year, NUM_GEN))
+        return RULE_FAIL;
+    size_t end = i + 5;
+    size_t s = end < x->n && x->t[end].kind == TOK_SPACE ? end + 1 : end, s_end;
+    const data_row *suffix = year_suffix(x, s, &s_end);
+    if (suffix)
+        return xp_space(x) && xp_put(x, suffix->field[2]) ? s_end : RULE_FAIL;
+    return end;
+}
+
+/* The case of the noun at token w: genitive after a preposition, glued or written before. */
+static num_case noun_case(const xp *x, size_t w)
+{
+    char k[64];
+    xp_key(x, w, k, sizeof k);
+    const char *s = k;
+    if (strncmp(s, "\xD9\x88", 2) == 0 || strncmp(s, "\xD9\x81", 2) == 0)
+        s += 2;
+    if (strncmp(s, "\xD8\xA8\xD8\xA7\xD9\x84", 6) == 0 || strncmp(s, "\xD9\x84\xD9\x84", 4) == 0 ||
+        strncmp(s, "\xD9\x83\xD8\xA7\xD9\x84", 6) == 0)
+        return NUM_GEN;
+    size_t before = xp_prev(x, w);
+    if (before != NO_TOKEN && xp_in_context(x, before, "gen"))
+        return NUM_GEN;
+    return NUM_NOM;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && memcmp(s + n - m, suffix, m) == 0;
+}
+
+size_t rule_ordinal(xp *x, size_t i, const prefix *p)
+{
+    bool decimal = (xp_is_mark(x, i + 1, '.') || xp_is_mark(x, i + 1, ',')) && xp_is_num(x, i + 2);
+    if (x->t[i].len > 4 || decimal ||
+        xp_is_mark(x, i + 1, '%') || xp_is_mark(x, i + 1, '/') || xp_is_mark(x, i + 1, ':'))
+        return 0;
+    size_t w = xp_prev(x, p->token != NO_TOKEN ? p->token : i);
+    const data_row *noun = w != NO_TOKEN ? xp_context_row(x, w, "ordinal") : NULL;
+    if (!noun && !p->article)
+        return 0;
+    /* "ال" + a month date or a unit is not an ordinal noun phrase we handle here. */
+    num_gender g = NUM_MASC;
+    num_case c = NUM_NOM;
+    if (noun) {
+        g = noun->field[2][0] == 'f' ? NUM_FEM : NUM_MASC;
+        c = noun_case(x, w);
+    } else if (w != NO_TOKEN && xp_is_word(x, w) && w + 2 == (p->token != NO_TOKEN ? p->token : i)) {
+        char k[64];
+        xp_key(x, w, k, sizeof k);
+        if (ends_with(k, "\xD8\xA9") || ends_with(k, "\xD9\x89")) /* ة ى */
+            g = NUM_FEM;
+        c = noun_case(x, w);
+    }
+    if (p->prep)
+        c = NUM_GEN;
+    uint64_t n = strtoull(x->s + x->t[i].start, NULL, 10);
+    if (n == 0)
+        return 0;
+    buf ord = BUF_INIT;
+    if (!numbers_ordinal(&ord, n, g, c)) {
+        buf_free(&ord);
+        return RULE_FAIL;
+    }
+    const char *form = ord.data;
+    /* لِ + الثَّالِثَةِ is written لِلثَّالِثَةِ */
+    if (p->prep && strncmp(p->prep, "\xD9\x84", 2) == 0 && strncmp(form, "\xD8\xA7\xD9\x84", 4) == 0)
+        form += 2;
+    bool ok = xp_prefix(x, p) && xp_put(x, form);
+    buf_free(&ord);
+    if (!ok)
+        return RULE_FAIL;
+    x->last_case = c;
+    return i + 1;
+}

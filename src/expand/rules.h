@@ -1,0 +1,114 @@
+/*
+ * The rules of the spoken-form stage, shared by its files: expand.c (the driver, plain
+ * numbers, ranges, scores, phone numbers, abbreviations, symbols), dates.c (dates, years,
+ * clock times, ordinals) and measures.c (percentages, money, units, fractions, scale words).
+ *
+ * A rule looks at the tokens of one sentence from a position, and when it recognizes what is
+ * written there it appends the spoken words and returns the index of the first token it did
+ * not consume. It returns 0 when it does not apply (nothing appended) and RULE_FAIL when
+ * memory ran out.
+ */
+#ifndef NASHRA_EXPAND_RULES_H
+#define NASHRA_EXPAND_RULES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/buf.h"
+#include "common/data.h"
+#include "expand/numbers.h"
+#include "expand/scan.h"
+
+#define RULE_FAIL ((size_t)-1)
+#define NO_TOKEN ((size_t)-1)
+
+/* Letters glued before a number: a conjunction (و ف), a preposition (ب ل ك), the article. */
+typedef struct prefix {
+    const char *conj; /* vowelled, or NULL */
+    const char *prep; /* vowelled, or NULL */
+    bool article;
+    size_t token;     /* the word token holding them, or NO_TOKEN */
+} prefix;
+
+/* A number as written: digits with their grouping removed, and a decimal part. */
+typedef struct number {
+    size_t first, end;  /* tokens [first, end) */
+    char digits[40];    /* integer part, NUL-terminated */
+    size_t ndigits;
+    char frac[24];      /* decimal part, NUL-terminated */
+    size_t nfrac;
+    uint64_t value;     /* integer part */
+    bool exact;         /* value holds the integer part (no leading zero, not too long) */
+} number;
+
+/* The state of one sentence being expanded. */
+typedef struct xp {
+    const char *s;
+    const tok *t;
+    size_t n;
+    buf *out;
+    int sports;           /* the sentence is about sport: -1 not yet known */
+    int weather;          /* ... about the weather */
+    size_t last_num_end;  /* token after the last number read, to share its case (و30) */
+    num_case last_case;
+    bool have_last;
+    size_t forced_at;     /* a number at this token takes forced_case (second of a range) */
+    num_case forced_case;
+} xp;
+
+/* --- tokens (expand.c) --- */
+size_t xp_next(const xp *x, size_t i);          /* next non-space token after i, or x->n */
+size_t xp_prev(const xp *x, size_t i);          /* previous non-space token, or NO_TOKEN */
+bool xp_is_mark(const xp *x, size_t i, unsigned cp);
+bool xp_is_num(const xp *x, size_t i);
+bool xp_is_word(const xp *x, size_t i);
+/* The text of token i without marks, into out; "" for other kinds or i out of range. */
+const char *xp_key(const xp *x, size_t i, char *out, size_t cap);
+bool xp_key_is(const xp *x, size_t i, const char *word);
+/* Whether token i is a word listed under kind in context.tsv. */
+bool xp_in_context(const xp *x, size_t i, const char *kind);
+/* The context.tsv row of kind for token i, or NULL. */
+const data_row *xp_context_row(const xp *x, size_t i, const char *kind);
+bool xp_sports(xp *x);
+bool xp_weather(xp *x);
+
+/* --- output (expand.c) --- */
+bool xp_put(xp *x, const char *s);
+bool xp_space(xp *x);
+/* Appends the number-words.tsv form of key; false if missing or out of memory. */
+bool xp_word(xp *x, const char *key);
+bool xp_prefix(xp *x, const prefix *p);
+
+/* --- grammar context (expand.c) --- */
+/* The case of a number whose first token (its prefix word, if any) is first. */
+num_case xp_case(const xp *x, size_t first, const prefix *p);
+/* Gender of the word at token i as a counted noun; false if it is not a noun. */
+bool xp_noun_gender(const xp *x, size_t i, num_gender *g);
+/* Parses the number at token i (a TOK_NUM): grouping with ',' or repeated '.', and a decimal
+ * part when allow_decimal. */
+void xp_parse_number(const xp *x, size_t i, bool allow_decimal, number *num);
+/* Reads the integer part of num as a cardinal, or digit by digit when it is not exact. */
+bool xp_put_integer(xp *x, const number *num, num_gender g, num_case c, bool construct);
+/* Reads num with its decimal part ("فاصلة"). */
+bool xp_put_number(xp *x, const number *num, num_gender g, num_case c, bool construct);
+
+/* --- dates.c --- */
+size_t rule_time(xp *x, size_t i, const prefix *p);
+size_t rule_numeric_date(xp *x, size_t i, const prefix *p);
+size_t rule_month_date(xp *x, size_t i, const prefix *p);
+size_t rule_hour(xp *x, size_t i, const prefix *p);
+size_t rule_ordinal(xp *x, size_t i, const prefix *p);
+/* The abbreviation after a year (م هـ ق.م) at token i: its row, and the token after it. */
+const data_row *year_suffix(const xp *x, size_t i, size_t *end);
+
+/* --- measures.c --- */
+size_t rule_fraction(xp *x, size_t i, const prefix *p);
+size_t rule_quantity(xp *x, size_t i, const prefix *p, bool negative);
+size_t rule_money_before(xp *x, size_t i, const prefix *p);
+/* A vulgar fraction character (½ ¾ ...): its numerator and denominator. */
+bool fraction_char(unsigned cp, unsigned *num, unsigned *den);
+/* Appends a fraction a/b (b 2..10, a < b) in words. */
+bool put_fraction(xp *x, unsigned a, unsigned b, num_case c);
+
+#endif
