@@ -43,8 +43,8 @@ const data_row *year_suffix(const xp *x, size_t i, size_t *end)
         len += t->len;
         char key[32];
         lex_key(cand, len, key, sizeof key);
-        const data_row *r = lex_find(LEX_ABBREVIATIONS, key, NULL);
-        if (r && strcmp(r->field[1], "number") == 0) {
+        const data_row *r = lex_find(LEX_ABBREVIATIONS, key, "number");
+        if (r) {
             best = r;
             *end = j + 1;
         }
@@ -97,6 +97,17 @@ static size_t finish_hour(xp *x, unsigned h24, size_t end)
     return end;
 }
 
+static num_case noun_case(const xp *x, size_t w);
+
+/* An hour after الساعة agrees with it (في الساعة الثَّامِنَةِ); otherwise the context decides. */
+static num_case hour_case(const xp *x, size_t i, const prefix *p)
+{
+    size_t w = xp_prev(x, p->token != NO_TOKEN ? p->token : i);
+    if (w != NO_TOKEN && xp_in_context(x, w, "hourword"))
+        return noun_case(x, w);
+    return xp_case(x, i, p);
+}
+
 size_t rule_time(xp *x, size_t i, const prefix *p)
 {
     if (x->t[i].len > 2 || !xp_is_mark(x, i + 1, ':') || !xp_is_num(x, i + 2) ||
@@ -107,7 +118,7 @@ size_t rule_time(xp *x, size_t i, const prefix *p)
         return 0;
     if (h == 24)
         h = 0;
-    num_case c = xp_case(x, i, p);
+    num_case c = hour_case(x, i, p);
     unsigned shown = hour12(h);
     if (m == 40 || m == 45)
         shown = shown % 12 + 1;
@@ -152,7 +163,7 @@ size_t rule_hour(xp *x, size_t i, const prefix *p)
         return 0;
     if (h == 24)
         h = 0;
-    if (!xp_prefix(x, p) || !numbers_hour(x->out, hour12(h), xp_case(x, i, p)))
+    if (!xp_prefix(x, p) || !numbers_hour(x->out, hour12(h), hour_case(x, i, p)))
         return RULE_FAIL;
     return finish_hour(x, h, i + 1);
 }

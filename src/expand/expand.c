@@ -439,36 +439,50 @@ static size_t read_number(xp *x, size_t i, const prefix *p, bool negative)
     return rule_quantity(x, i, p, negative);
 }
 
-/* An abbreviation written with dots (د. أ.ف.ب ص.ب ق.م) or a word (إلخ) at token i. */
+/* Whether an abbreviation used as `when` (abbreviations.tsv) fits tokens [i, end). */
+static bool abbreviation_fits(const xp *x, size_t i, size_t end, const char *when)
+{
+    size_t next = xp_next(x, end - 1), prev = xp_prev(x, i);
+    if (strcmp(when, "any") == 0)
+        return true;
+    if (strcmp(when, "name") == 0)
+        return xp_is_word(x, next) && end < x->n && x->t[end].kind == TOK_SPACE;
+    if (strcmp(when, "number") == 0)
+        return prev != NO_TOKEN && xp_is_num(x, prev);
+    if (strcmp(when, "before-number") == 0)
+        return xp_is_num(x, next);
+    return false;
+}
+
+/* An abbreviation written with dots (د. أ.ف.ب ص.ب ق.م), with single letters spaced (أ ف ب),
+ * or as a word (إلخ), at token i. */
 static size_t rule_abbreviation(xp *x, size_t i)
 {
+    static const char *const whens[] = {"any", "name", "number", "before-number"};
     char cand[64];
     size_t len = 0, best_end = 0;
     const data_row *best = NULL;
     for (size_t j = i; j < x->n && j < i + 7; j++) {
         const tok *t = &x->t[j];
-        if (!(t->kind == TOK_WORD || xp_is_mark(x, j, '.')))
+        bool letter_space = t->kind == TOK_SPACE && t->len == 1 && x->t[j - 1].kind == TOK_WORD &&
+                            x->t[j - 1].len <= 2 && xp_is_word(x, j + 1) && x->t[j + 1].len <= 2;
+        if (!(t->kind == TOK_WORD || xp_is_mark(x, j, '.') || letter_space))
             break;
         if (len + t->len >= sizeof cand)
             break;
         memcpy(cand + len, x->s + t->start, t->len);
         len += t->len;
-        cand[len] = '\0';
+        if (letter_space)
+            continue;
         char key[64];
         lex_key(cand, len, key, sizeof key);
-        const data_row *r = lex_find(LEX_ABBREVIATIONS, key, NULL);
-        if (!r)
-            continue;
-        const char *when = r->field[1];
-        size_t next = xp_next(x, j);
-        size_t prev = xp_prev(x, i);
-        bool ok = strcmp(when, "any") == 0 ||
-                  (strcmp(when, "name") == 0 && xp_is_word(x, next) && next == j + 2) ||
-                  (strcmp(when, "number") == 0 && prev != NO_TOKEN && xp_is_num(x, prev)) ||
-                  (strcmp(when, "before-number") == 0 && xp_is_num(x, next));
-        if (ok) {
-            best = r;
-            best_end = j + 1;
+        for (size_t w = 0; w < sizeof whens / sizeof whens[0]; w++) {
+            const data_row *r = lex_find(LEX_ABBREVIATIONS, key, whens[w]);
+            if (r && abbreviation_fits(x, i, j + 1, whens[w])) {
+                best = r;
+                best_end = j + 1;
+                break;
+            }
         }
     }
     if (!best)
@@ -565,6 +579,8 @@ static size_t step(xp *x, size_t i)
             r = RULE_FAIL;
         break;
     case TOK_LATIN:
+        if ((r = rule_money_before(x, i, &none))) /* USD 100 */
+            break;
         if (!(r = rule_latin(x, i)))
             r = copy_token(x, i) ? i + 1 : RULE_FAIL;
         if (r != RULE_FAIL && r < x->n && xp_is_mark(x, r, '-') && xp_is_num(x, r + 1))
@@ -601,6 +617,7 @@ static size_t step(xp *x, size_t i)
 nashra_status expand_sentence(const char *s, buf *out, nashra_error *err)
 {
     tok_list list = {0};
+    size_t start = out->len;
     if (!scan_sentence(s, strlen(s), &list))
         goto oom;
     xp x = {s, list.items, list.count, out, -1, -1, 0, NUM_NOM, false, NO_TOKEN, NUM_NOM};
@@ -629,6 +646,14 @@ nashra_status expand_sentence(const char *s, buf *out, nashra_error *err)
         i = next;
     }
     tok_list_free(&list);
+    /* Runs of spaces left by symbols become one. */
+    size_t w = start;
+    for (size_t i = start; i < out->len; i++)
+        if (!(out->data[i] == ' ' && w > start && out->data[w - 1] == ' '))
+            out->data[w++] = out->data[i];
+    out->len = w;
+    if (out->data)
+        out->data[w] = '\0';
     return NASHRA_OK;
 oom:
     tok_list_free(&list);

@@ -242,8 +242,12 @@ static bool put_measure(xp *x, const number *num, const scaled *sc, const data_r
     } else if (num->nfrac && num->exact) {
         const data_row *minor_link = lex_find(LEX_UNITS, "minor", unit->field[1]);
         const data_row *minor = minor_link ? unit_row(minor_link->field[2]) : NULL;
-        if (minor && num->nfrac <= 2) { /* ثَلَاثَةُ دُولَارَاتٍ وَخَمْسُونَ سِنْتًا */
-            uint64_t cents = (uint64_t)atoi(num->frac) * (num->nfrac == 1 ? 10 : 1);
+        /* hundredths, or thousandths for the dinars divided in fils */
+        unsigned places = minor_link && atoi(minor_link->field[3]) == 1000 ? 3 : 2;
+        if (minor && num->nfrac <= places) { /* ثَلَاثَةُ دُولَارَاتٍ وَخَمْسُونَ سِنْتًا */
+            uint64_t cents = (uint64_t)atoi(num->frac);
+            for (size_t k = num->nfrac; k < places; k++)
+                cents *= 10;
             num_noun small;
             unit_noun(minor, &small);
             ok = true;
@@ -287,7 +291,7 @@ static const data_row *resolve_m(xp *x, const number *num, size_t first)
 
 size_t rule_money_before(xp *x, size_t i, const prefix *p)
 {
-    if (x->t[i].kind != TOK_MARK)
+    if (x->t[i].kind != TOK_MARK && x->t[i].kind != TOK_LATIN)
         return 0;
     const data_row *sym = lex_find_n(LEX_UNITS, "symbol", x->s + x->t[i].start, x->t[i].len);
     size_t k = after_space(x, i + 1);

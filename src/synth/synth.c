@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "common/error.h"
+#include "common/utf8.h"
 
 static enum { ENGINE_OFF, ENGINE_ON, ENGINE_ENDED } engine_state = ENGINE_OFF;
 static int sample_rate;
@@ -114,17 +115,89 @@ int synth_sample_rate(void)
     return sample_rate;
 }
 
+/* Whether cp is a sun letter, whose shadda after the article espeak-ng 1.51 reads by dropping
+ * the short vowel that follows (النِّصْفُ comes out "annsf"). */
+static bool is_sun_letter(unsigned cp)
+{
+    return cp == 0x062A || cp == 0x062B || cp == 0x062F || cp == 0x0630 || cp == 0x0631 ||
+           cp == 0x0632 || cp == 0x0633 || cp == 0x0634 || cp == 0x0635 || cp == 0x0636 ||
+           cp == 0x0637 || cp == 0x0638 || cp == 0x0644 || cp == 0x0646;
+}
+
+/* Rewrites "ال + sun letter + shadda + short vowel" as the letter written twice with a sukun
+ * between (النْنِصْفُ), which espeak-ng reads with its vowel. Appends text[0..len) to out. */
+static bool put_espeak_ready(buf *out, const char *text, size_t len)
+{
+    unsigned prev2 = 0, prev1 = 0; /* the two code points before, marks skipped */
+    for (size_t i = 0; i < len;) {
+        size_t n;
+        unsigned cp = utf8_decode(text + i, len - i, &n);
+        if (is_sun_letter(cp) && prev1 == 0x0644 && (prev2 == 0x0627 || prev2 == 0x0644) &&
+            i + n + 4 <= len) {
+            size_t m1, m2;
+            unsigned shadda = utf8_decode(text + i + n, len - i - n, &m1);
+            unsigned vowel = utf8_decode(text + i + n + m1, len - i - n - m1, &m2);
+            if (shadda == 0x0651 && vowel >= 0x064E && vowel <= 0x0650) {
+                if (!buf_append(out, text + i, n) || !buf_put_cp(out, 0x0652) ||
+                    !buf_append(out, text + i, n))
+                    return false;
+                i += n + m1;
+                prev2 = prev1;
+                prev1 = cp;
+                continue;
+            }
+        }
+        if (!buf_append(out, text + i, n))
+            return false;
+        if (!(cp >= 0x064B && cp <= 0x0652)) {
+            prev2 = cp == ' ' ? 0 : prev1;
+            prev1 = cp == ' ' ? 0 : cp;
+        }
+        i += n;
+    }
+    return true;
+}
+
 nashra_status synth_say(const char *text, clip *out, nashra_error *err)
 {
     if (engine_state != ENGINE_ON)
         return error_set(err, NASHRA_ESYNTH, "espeak-ng is not initialized");
+    buf ready = BUF_INIT;
+    if (!put_espeak_ready(&ready, text, strlen(text)) || !buf_putc(&ready, '\0'))
+        return error_set(err, NASHRA_ENOMEM, "out of memory while synthesizing");
     synth_sink sink = {out, false};
-    espeak_ng_STATUS st = espeak_ng_Synthesize(text, strlen(text) + 1, 0, POS_CHARACTER, 0,
+    espeak_ng_STATUS st = espeak_ng_Synthesize(ready.data, ready.len, 0, POS_CHARACTER, 0,
                                                espeakCHARS_UTF8, NULL, &sink);
+    buf_free(&ready);
     if (sink.failed)
         return error_set(err, NASHRA_ENOMEM, "out of memory while synthesizing");
     if (st != ENS_OK)
         return espeak_failure(err, "synthesis failed", st);
+    return NASHRA_OK;
+}
+
+nashra_status synth_phonemes(const char *text, buf *out, nashra_error *err)
+{
+    if (engine_state != ENGINE_ON)
+        return error_set(err, NASHRA_ESYNTH, "the synthesizer is not set up");
+    buf ready = BUF_INIT;
+    if (!put_espeak_ready(&ready, text, strlen(text)) || !buf_putc(&ready, '\0')) {
+        buf_free(&ready);
+        return error_set(err, NASHRA_ENOMEM, "out of memory while reading phonemes");
+    }
+    const void *p = ready.data;
+    bool first = true;
+    while (p && *(const char *)p) {
+        const char *ph = espeak_TextToPhonemes(&p, espeakCHARS_UTF8, 0);
+        if (!ph || !*ph)
+            continue;
+        if ((!first && !buf_putc(out, ' ')) || !buf_puts(out, ph)) {
+            buf_free(&ready);
+            return error_set(err, NASHRA_ENOMEM, "out of memory while reading phonemes");
+        }
+        first = false;
+    }
+    buf_free(&ready);
     return NASHRA_OK;
 }
 

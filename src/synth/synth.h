@@ -9,6 +9,7 @@
 #define NASHRA_SYNTH_H
 
 #include "audio/clip.h"
+#include "common/buf.h"
 #include "nashra.h"
 
 typedef struct synth_params {
@@ -24,8 +25,14 @@ nashra_status synth_setup(const synth_params *params, nashra_error *err);
 /* The engine's output rate in Hz (after synth_setup). */
 int synth_sample_rate(void);
 
-/* Synthesizes one sentence of valid UTF-8 and appends its samples to out. */
+/* Synthesizes one sentence of valid UTF-8 and appends its samples to out. The text is first
+ * put in the form espeak-ng 1.51 reads right: a sun letter doubled after the article
+ * (النْنِصْفُ for النِّصْفُ), because espeak drops the vowel after such a shadda. */
 nashra_status synth_say(const char *text, clip *out, nashra_error *err);
+
+/* Appends espeak-ng's phoneme mnemonics for text (valid UTF-8), clause by clause separated by
+ * spaces, as the selected voice would speak it (after synth_setup). No audio is made. */
+nashra_status synth_phonemes(const char *text, buf *out, nashra_error *err);
 
 /* Checks a voice name: at most 32 characters of [A-Za-z0-9_-/] with one optional "+variant". */
 bool synth_voice_name_ok(const char *name);

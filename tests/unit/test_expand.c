@@ -10,7 +10,10 @@
 #include <cmocka.h>
 
 #include "common/buf.h"
+#include "common/data.h"
+#include "common/utf8.h"
 #include "expand/expand.h"
+#include "synth/synth.h"
 #include "table.h"
 
 static void expand_table(void **state)
@@ -35,6 +38,95 @@ static void expand_table(void **state)
     }
     table_free(&t);
     assert_int_equal(failures, 0);
+}
+
+/* tests/data/spoken.tsv: news sentences and what an anchor reads, compared without
+ * diacritics, with a count of passing rows. */
+static void spoken_table(void **state)
+{
+    (void)state;
+    table t;
+    table_load(&t, "spoken.tsv");
+    size_t failures = 0;
+    for (size_t i = 0; i < t.count; i++) {
+        table_row *r = &t.rows[i];
+        buf out = BUF_INIT;
+        nashra_error err = {0};
+        assert_int_equal(expand_sentence(r->field[0], &out, &err), NASHRA_OK);
+        char *got = out.data ? out.data : (char *)"";
+        table_strip_marks(got);
+        table_strip_marks(r->field[1]);
+        if (strcmp(got, r->field[1]) != 0) {
+            printf("spoken.tsv:%zu: %s\n  expected '%s'\n  got      '%s'\n", r->line,
+                   r->field[0], r->field[1], got);
+            failures++;
+        }
+        buf_free(&out);
+    }
+    printf("spoken.tsv: %zu of %zu rows read as expected\n", t.count - failures, t.count);
+    assert_true(t.count >= 400);
+    table_free(&t);
+    assert_int_equal(failures, 0);
+}
+
+/* tests/data/phonemes.tsv: the diacritized words the stage generates are what espeak-ng
+ * reads correctly. Each row: input, expected phonemes of its spoken form. */
+static void phonemes_table(void **state)
+{
+    (void)state;
+    nashra_error err = {0};
+    synth_params params = {"ar", 165, 45};
+    assert_int_equal(synth_setup(&params, &err), NASHRA_OK);
+    table t;
+    table_load(&t, "phonemes.tsv");
+    size_t failures = 0;
+    for (size_t i = 0; i < t.count; i++) {
+        table_row *r = &t.rows[i];
+        buf spoken = BUF_INIT, ph = BUF_INIT;
+        assert_int_equal(expand_sentence(r->field[0], &spoken, &err), NASHRA_OK);
+        assert_int_equal(synth_phonemes(spoken.data ? spoken.data : "", &ph, &err), NASHRA_OK);
+        const char *got = ph.data ? ph.data : "";
+        if (strcmp(got, r->field[1]) != 0) {
+            printf("phonemes.tsv:%zu: %s -> %s\n  expected '%s'\n  got      '%s'\n", r->line,
+                   r->field[0], spoken.data, r->field[1], got);
+            failures++;
+        }
+        buf_free(&spoken);
+        buf_free(&ph);
+    }
+    assert_true(t.count >= 40);
+    table_free(&t);
+    synth_shutdown();
+    assert_int_equal(failures, 0);
+}
+
+extern const data_blob nashra_data_number_words, nashra_data_expand_context,
+    nashra_data_expand_nouns, nashra_data_expand_units, nashra_data_expand_months,
+    nashra_data_expand_abbreviations;
+
+/* Every word table writes shadda before its vowel (espeak-ng drops the vowel otherwise) and
+ * is valid UTF-8 with no stray spaces around its fields. */
+static void tables_are_espeak_ready(void **state)
+{
+    (void)state;
+    const data_blob *blobs[] = {&nashra_data_number_words, &nashra_data_expand_context,
+                                &nashra_data_expand_nouns, &nashra_data_expand_units,
+                                &nashra_data_expand_months, &nashra_data_expand_abbreviations};
+    for (size_t b = 0; b < sizeof blobs / sizeof blobs[0]; b++) {
+        const char *s = (const char *)blobs[b]->bytes;
+        size_t len = blobs[b]->len, line = 1;
+        assert_true(utf8_valid(s, len, NULL));
+        for (size_t i = 0; i + 3 < len; i++) {
+            line += s[i] == '\n';
+            /* U+064B..U+0650 then U+0651: D9 8B..D9 90, D9 91 */
+            if ((unsigned char)s[i] == 0xD9 && (unsigned char)s[i + 1] >= 0x8B &&
+                (unsigned char)s[i + 1] <= 0x90 && (unsigned char)s[i + 2] == 0xD9 &&
+                (unsigned char)s[i + 3] == 0x91)
+                fail_msg("table %zu line %zu: a vowel before its shadda", b, line);
+            if ((s[i] == '\t' && s[i + 1] == ' ') || (s[i] == ' ' && s[i + 1] == '\t'))
+                fail_msg("table %zu line %zu: a space around a tab", b, line);
+        }
+    }
 }
 
 static void assert_spoken(const char *in)
@@ -68,6 +160,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(expand_table),
         cmocka_unit_test(nothing_unspoken),
+        cmocka_unit_test(tables_are_espeak_ready),
+        cmocka_unit_test(spoken_table),
+        cmocka_unit_test(phonemes_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
