@@ -41,6 +41,8 @@ const data_row *year_suffix(const xp *x, size_t i, size_t *end)
             break;
         memcpy(cand + len, x->s + t->start, t->len);
         len += t->len;
+        if (t->kind != TOK_WORD) /* a final dot is the sentence's */
+            continue;
         char key[32];
         lex_key(cand, len, key, sizeof key);
         const data_row *r = lex_find(LEX_ABBREVIATIONS, key, "number");
@@ -97,14 +99,13 @@ static size_t finish_hour(xp *x, unsigned h24, size_t end)
     return end;
 }
 
-static num_case noun_case(const xp *x, size_t w);
 
 /* An hour after الساعة agrees with it (في الساعة الثَّامِنَةِ); otherwise the context decides. */
-static num_case hour_case(const xp *x, size_t i, const prefix *p)
+static num_case hour_case(xp *x, size_t i, const prefix *p)
 {
     size_t w = xp_prev(x, p->token != NO_TOKEN ? p->token : i);
     if (w != NO_TOKEN && xp_in_context(x, w, "hourword"))
-        return noun_case(x, w);
+        return xp_noun_case(x, w, false);
     return xp_case(x, i, p);
 }
 
@@ -136,7 +137,7 @@ size_t rule_time(xp *x, size_t i, const prefix *p)
         num_noun minute = {numbers_word("minute"), numbers_word("minute.plural"), NUM_FEM,
                            false, NULL, NULL};
         ok = minute.singular && minute.plural_gen && xp_space(x) && xp_word(x, "and") &&
-             numbers_counted(x->out, m, &minute, NUM_NOM);
+             numbers_counted(x->out, m, &minute, c);
         break;
     }
     }
@@ -291,6 +292,31 @@ size_t rule_month_date(xp *x, size_t i, const prefix *p)
     return put_month_year(x, month, end);
 }
 
+/* A year after a month name: في يناير 2024 → عَامَ أَلْفَيْنِ ... */
+size_t rule_month_year(xp *x, size_t i, const prefix *p)
+{
+    if (p->token != NO_TOKEN || x->t[i].len < 3 || x->t[i].len > 4 || i < 2 ||
+        x->t[i - 1].kind != TOK_SPACE || xp_is_mark(x, i + 1, '%') || xp_is_mark(x, i + 1, ':'))
+        return 0;
+    size_t w = i - 2, end;
+    const data_row *month = month_at(x, w, &end);
+    if (!(month && end == i - 1) && w >= 2 && x->t[w - 1].kind == TOK_SPACE) {
+        month = month_at(x, w - 2, &end);
+        if (month && end != i - 1)
+            month = NULL;
+    }
+    if (!month)
+        return 0;
+    uint64_t year = strtoull(x->s + x->t[i].start, NULL, 10);
+    if (!(xp_word(x, "year") && xp_space(x) && put_year(x, year, NUM_GEN)))
+        return RULE_FAIL;
+    size_t s = i + 1 < x->n && x->t[i + 1].kind == TOK_SPACE ? i + 2 : i + 1, s_end;
+    const data_row *suffix = year_suffix(x, s, &s_end);
+    if (suffix)
+        return xp_space(x) && xp_put(x, suffix->field[2]) ? s_end : RULE_FAIL;
+    return i + 1;
+}
+
 size_t rule_numeric_date(xp *x, size_t i, const prefix *p)
 {
     unsigned sep = 0;
@@ -335,23 +361,6 @@ size_t rule_numeric_date(xp *x, size_t i, const prefix *p)
     return end;
 }
 
-/* The case of the noun at token w: genitive after a preposition, glued or written before. */
-static num_case noun_case(const xp *x, size_t w)
-{
-    char k[64];
-    xp_key(x, w, k, sizeof k);
-    const char *s = k;
-    if (strncmp(s, "\xD9\x88", 2) == 0 || strncmp(s, "\xD9\x81", 2) == 0)
-        s += 2;
-    if (strncmp(s, "\xD8\xA8\xD8\xA7\xD9\x84", 6) == 0 || strncmp(s, "\xD9\x84\xD9\x84", 4) == 0 ||
-        strncmp(s, "\xD9\x83\xD8\xA7\xD9\x84", 6) == 0)
-        return NUM_GEN;
-    size_t before = xp_prev(x, w);
-    if (before != NO_TOKEN && xp_in_context(x, before, "gen"))
-        return NUM_GEN;
-    return NUM_NOM;
-}
-
 static bool ends_with(const char *s, const char *suffix)
 {
     size_t n = strlen(s), m = strlen(suffix);
@@ -373,13 +382,13 @@ size_t rule_ordinal(xp *x, size_t i, const prefix *p)
     num_case c = NUM_NOM;
     if (noun) {
         g = noun->field[2][0] == 'f' ? NUM_FEM : NUM_MASC;
-        c = noun_case(x, w);
+        c = xp_noun_case(x, w, false);
     } else if (w != NO_TOKEN && xp_is_word(x, w) && w + 2 == (p->token != NO_TOKEN ? p->token : i)) {
         char k[64];
         xp_key(x, w, k, sizeof k);
         if (ends_with(k, "\xD8\xA9") || ends_with(k, "\xD9\x89")) /* ة ى */
             g = NUM_FEM;
-        c = noun_case(x, w);
+        c = xp_noun_case(x, w, true);
     }
     if (p->prep)
         c = NUM_GEN;

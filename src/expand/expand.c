@@ -65,7 +65,7 @@ const data_row *xp_context_row(const xp *x, size_t i, const char *kind)
     size_t len = x->t[i].len;
     const data_row *r = lex_find_n(LEX_CONTEXT, kind, w, len);
     /* A conjunction typed onto the word: وبنسبة, فقتل */
-    if (!r && len > 6 && (memcmp(w, "\xD9\x88", 2) == 0 || memcmp(w, "\xD9\x81", 2) == 0))
+    if (!r && len >= 6 && (memcmp(w, "\xD9\x88", 2) == 0 || memcmp(w, "\xD9\x81", 2) == 0))
         r = lex_find_n(LEX_CONTEXT, kind, w + 2, len - 2);
     return r;
 }
@@ -129,30 +129,87 @@ static bool copy_token(xp *x, size_t i)
 /* ------------------------------------------------------------------------------------------ */
 /* Grammar context                                                                            */
 
-num_case xp_case(const xp *x, size_t first, const prefix *p)
+/* The case a verb gives a number that is its object: the nearest transitive verb of
+ * context.tsv within a few words back, with no clause boundary between (تضم جامعة الدول
+ * العربية 22 دولة). */
+static bool object_of_verb(const xp *x, size_t w)
 {
-    if (p && p->prep)
-        return NUM_GEN;
-    size_t at = p && p->token != NO_TOKEN ? p->token : first;
-    if (x->forced_at == first)
-        return x->forced_case;
-    if (p && p->conj && x->have_last && x->last_num_end + 2 >= at)
-        return x->last_case;
-    size_t w = xp_prev(x, at);
-    if (w == NO_TOKEN || !xp_is_word(x, w))
-        return NUM_NOM;
-    if (xp_in_context(x, w, "gen"))
-        return NUM_GEN;
-    if (xp_in_context(x, w, "acc"))
-        return NUM_ACC;
-    /* A verb, then its definite subject: بلغ العدد 20 */
-    char k[64];
-    xp_key(x, w, k, sizeof k);
-    if (strncmp(k, "\xD8\xA7\xD9\x84", 4) == 0) { /* ال */
-        size_t v = xp_prev(x, w);
-        if (v != NO_TOKEN && xp_in_context(x, v, "acc"))
-            return NUM_ACC;
+    for (int words = 0; w != NO_TOKEN && words < 5; words++) {
+        if (x->t[w].kind == TOK_MARK || x->t[w].kind == TOK_NUM)
+            return false;
+        /* a verb followed by a preposition takes no direct object: شارك في المسيرة 200 */
+        if (xp_in_context(x, w, "acc"))
+            return !xp_in_context(x, xp_next(x, w), "prep");
+        /* past the verb's own indefinite object (حقق العداء زمنا قدره 9.58) */
+        char k[64];
+        xp_key(x, w, k, sizeof k);
+        size_t n = strlen(k);
+        if (words && n > 4 && strcmp(k + n - 2, "\xD8\xA7") == 0)
+            return false;
+        if (xp_in_context(x, w, "stop"))
+            return false;
+        w = xp_prev(x, w);
     }
+    return false;
+}
+
+static bool starts_with_article(const xp *x, size_t i)
+{
+    char k[64];
+    xp_key(x, i, k, sizeof k);
+    return strncmp(k, "\xD8\xA7\xD9\x84", 4) == 0; /* ال */
+}
+
+num_case xp_case(xp *x, size_t first, const prefix *p)
+{
+    num_case c = NUM_NOM;
+    size_t at = p && p->token != NO_TOKEN ? p->token : first;
+    size_t w = xp_prev(x, at);
+    if (p && p->prep)
+        c = NUM_GEN;
+    else if (x->forced_at == first)
+        c = x->forced_case;
+    else if (p && p->conj && x->have_last && x->last_num_end + 4 >= at) /* 5 ريالات و50 */
+        c = x->last_case;
+    else if (w != NO_TOKEN && x->t[w].kind == TOK_LATIN)
+        c = NUM_GEN; /* G20, F 16: a name */
+    else if (w == NO_TOKEN || !xp_is_word(x, w))
+        c = NUM_NOM;
+    else if (xp_in_context(x, w, "gen"))
+        c = NUM_GEN;
+    else if (object_of_verb(x, w))
+        c = NUM_ACC;
+    else if (xp_in_context(x, w, "label"))
+        c = NUM_GEN; /* رؤية 2030، القرار 2254: the number names the noun */
+    x->last_case = c;
+    return c;
+}
+
+num_case xp_noun_case(xp *x, size_t w, bool adjectives)
+{
+    /* a noun with its adjectives: في القمة العربية ال33 */
+    size_t noun = w;
+    for (int k = 0; adjectives && k < 3 && noun != NO_TOKEN && starts_with_article(x, noun); k++) {
+        size_t before = xp_prev(x, noun);
+        if (before == NO_TOKEN || !xp_is_word(x, before) || !starts_with_article(x, before))
+            break;
+        noun = before;
+    }
+    char k[64];
+    xp_key(x, noun, k, sizeof k);
+    const char *s = k;
+    if (strncmp(s, "\xD9\x88", 2) == 0 || strncmp(s, "\xD9\x81", 2) == 0)
+        s += 2;
+    if (strncmp(s, "\xD8\xA8\xD8\xA7\xD9\x84", 6) == 0 || strncmp(s, "\xD9\x84\xD9\x84", 4) == 0 ||
+        strncmp(s, "\xD9\x83\xD8\xA7\xD9\x84", 6) == 0)
+        return NUM_GEN;
+    size_t before = xp_prev(x, noun);
+    if (before != NO_TOKEN && xp_in_context(x, before, "gen"))
+        return NUM_GEN;
+    /* The noun right after its verb is the subject (حققت الحلقة 30); after the subject, the
+     * object (احتل المنتخب المركز 20). */
+    if (before != NO_TOKEN && !xp_in_context(x, before, "acc") && object_of_verb(x, before))
+        return NUM_ACC;
     return NUM_NOM;
 }
 
@@ -274,7 +331,7 @@ bool xp_put_number(xp *x, const number *num, num_gender g, num_case c, bool cons
     f.exact = f.ndigits <= 15;
     for (size_t k = 0; f.exact && k < f.ndigits; k++)
         f.value = f.value * 10 + (uint64_t)(f.digits[k] - '0');
-    return xp_put_integer(x, &f, NUM_MASC, NUM_GEN, false);
+    return xp_put_integer(x, &f, NUM_MASC, c, false);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -427,7 +484,7 @@ static size_t rule_plus(xp *x, size_t i, const prefix *p)
 static size_t read_number(xp *x, size_t i, const prefix *p, bool negative)
 {
     size_t (*const rules[])(xp *, size_t, const prefix *) = {
-        rule_time, rule_numeric_date, rule_month_date, rule_hour, rule_ordinal,
+        rule_time, rule_numeric_date, rule_month_date, rule_month_year, rule_hour, rule_ordinal,
         rule_fraction, rule_range, rule_plus,
     };
     size_t r;
@@ -454,40 +511,104 @@ static bool abbreviation_fits(const xp *x, size_t i, size_t end, const char *whe
     return false;
 }
 
+/* Whether the name after an abbreviated title at token end is a woman's: the verb before it
+ * is feminine (قالت د. ...) or the name ends in ta marbuta (د. فاطمة). */
+static bool feminine_name(const xp *x, size_t i, size_t end)
+{
+    char k[64];
+    size_t prev = xp_prev(x, i), next = xp_next(x, end - 1);
+    xp_key(x, prev, k, sizeof k);
+    size_t n = strlen(k);
+    if (n >= 4 && strcmp(k + n - 2, "\xD8\xAA") == 0) /* ت */
+        return true;
+    xp_key(x, next, k, sizeof k);
+    n = strlen(k);
+    return n >= 4 && strcmp(k + n - 2, "\xD8\xA9") == 0; /* ة */
+}
+
 /* An abbreviation written with dots (د. أ.ف.ب ص.ب ق.م), with single letters spaced (أ ف ب),
- * or as a word (إلخ), at token i. */
+ * or as a word (إلخ), at token i, possibly behind a proclitic (لأ.ف.ب). */
 static size_t rule_abbreviation(xp *x, size_t i)
 {
     static const char *const whens[] = {"any", "name", "number", "before-number"};
     char cand[64];
-    size_t len = 0, best_end = 0;
+    size_t len = 0, best_end = 0, skip = 0;
     const data_row *best = NULL;
-    for (size_t j = i; j < x->n && j < i + 7; j++) {
-        const tok *t = &x->t[j];
-        bool letter_space = t->kind == TOK_SPACE && t->len == 1 && x->t[j - 1].kind == TOK_WORD &&
-                            x->t[j - 1].len <= 2 && xp_is_word(x, j + 1) && x->t[j + 1].len <= 2;
-        if (!(t->kind == TOK_WORD || xp_is_mark(x, j, '.') || letter_space))
-            break;
-        if (len + t->len >= sizeof cand)
-            break;
-        memcpy(cand + len, x->s + t->start, t->len);
-        len += t->len;
-        if (letter_space)
-            continue;
-        char key[64];
-        lex_key(cand, len, key, sizeof key);
-        for (size_t w = 0; w < sizeof whens / sizeof whens[0]; w++) {
-            const data_row *r = lex_find(LEX_ABBREVIATIONS, key, whens[w]);
-            if (r && abbreviation_fits(x, i, j + 1, whens[w])) {
-                best = r;
-                best_end = j + 1;
+    const char *best_when = NULL;
+    const data_row *clitic = NULL;
+    for (int attempt = 0; attempt < 2 && !best; attempt++) {
+        if (attempt == 1) { /* a proclitic glued to the abbreviation */
+            if (x->t[i].len <= 2)
                 break;
+            char letter[3] = {x->s[x->t[i].start], x->s[x->t[i].start + 1], 0};
+            clitic = lex_find(LEX_CONTEXT, "clitic", letter);
+            if (!clitic)
+                break;
+            skip = 2;
+        }
+        len = 0;
+        for (size_t j = i; j < x->n && j < i + 7; j++) {
+            const tok *t = &x->t[j];
+            bool letter_space = j > i && t->kind == TOK_SPACE && t->len == 1 &&
+                                x->t[j - 1].kind == TOK_WORD && x->t[j - 1].len <= 2 &&
+                                xp_is_word(x, j + 1) && x->t[j + 1].len <= 2;
+            if (!(t->kind == TOK_WORD || xp_is_mark(x, j, '.') || letter_space))
+                break;
+            size_t from = j == i ? skip : 0;
+            if (len + t->len >= sizeof cand)
+                break;
+            memcpy(cand + len, x->s + t->start + from, t->len - from);
+            len += t->len - from;
+            if (letter_space)
+                continue;
+            char key[64];
+            lex_key(cand, len, key, sizeof key);
+            bool dot = xp_is_mark(x, j, '.');
+            for (size_t w = 0; w < sizeof whens / sizeof whens[0]; w++) {
+                /* a final dot belongs to the abbreviation only before a name */
+                if (dot && strcmp(whens[w], "name") != 0)
+                    continue;
+                const data_row *r = lex_find(LEX_ABBREVIATIONS, key, whens[w]);
+                if (r && abbreviation_fits(x, i, j + 1, whens[w])) {
+                    best = r;
+                    best_when = whens[w];
+                    best_end = j + 1;
+                    break;
+                }
             }
         }
     }
     if (!best)
         return 0;
-    return xp_put(x, best->field[2]) ? best_end : RULE_FAIL;
+    if (strcmp(best_when, "name") == 0 && feminine_name(x, i, best_end)) {
+        char key[64];
+        lex_key(best->field[0], strlen(best->field[0]), key, sizeof key);
+        const data_row *f = lex_find(LEX_ABBREVIATIONS, key, "name-f");
+        if (f)
+            best = f;
+    }
+    if (clitic && !xp_put(x, clitic->field[2]))
+        return RULE_FAIL;
+    if (!xp_put(x, best->field[2]))
+        return RULE_FAIL;
+    /* ص.ب 1234: the number after is read digit by digit */
+    size_t next = xp_next(x, best_end - 1);
+    if (strcmp(best_when, "before-number") == 0 && xp_is_num(x, next)) {
+        if (!xp_space(x))
+            return RULE_FAIL;
+        for (;;) {
+            if (!numbers_digits(x->out, x->s + x->t[next].start, x->t[next].len))
+                return RULE_FAIL;
+            size_t k = next + 1;
+            if (!(k + 1 < x->n && (x->t[k].kind == TOK_SPACE || xp_is_mark(x, k, '-')) &&
+                  xp_is_num(x, k + 1) && x->t[k + 1].len >= 3))
+                return next + 1;
+            if (!xp_space(x))
+                return RULE_FAIL;
+            next = k + 1;
+        }
+    }
+    return best_end;
 }
 
 /* Latin capitals (BBC) spelled with Arabic letter names; other Latin words stay. */
@@ -503,6 +624,11 @@ static size_t rule_latin(xp *x, size_t i)
     bool glued_number = xp_is_num(x, i + 1) || (xp_is_mark(x, i + 1, '-') && xp_is_num(x, i + 2));
     if (t->len < 2 && !glued_number)
         return 0;
+    char word[8] = {0};
+    memcpy(word, s, t->len);
+    const data_row *spoken = lex_find(LEX_ABBREVIATIONS, "latin", word); /* NASA, NATO */
+    if (spoken)
+        return xp_put(x, spoken->field[2]) ? i + 1 : RULE_FAIL;
     for (size_t k = 0; k < t->len; k++) {
         char letter[2] = {s[k], '\0'};
         const data_row *r = lex_find(LEX_ABBREVIATIONS, "letter", letter);
@@ -569,7 +695,7 @@ static size_t step(xp *x, size_t i)
             number num;
             xp_parse_number(x, i + 2, false, &num);
             r = copy_token(x, i) && xp_space(x) &&
-                        xp_put_integer(x, &num, NUM_MASC, NUM_NOM, false)
+                        xp_put_integer(x, &num, NUM_MASC, NUM_GEN, false)
                     ? num.end
                     : RULE_FAIL;
             break;
@@ -590,7 +716,8 @@ static size_t step(xp *x, size_t i)
         break;
     case TOK_MARK: {
         unsigned a, b;
-        if ((t->cp == '-' || t->cp == 0x2013) && xp_is_num(x, i + 1) && at_word_start(x, i)) {
+        if ((t->cp == '-' || t->cp == 0x2013 || t->cp == 0x2212) && xp_is_num(x, i + 1) &&
+                   at_word_start(x, i)) {
             r = read_number(x, i + 1, &none, true);
         } else if (t->cp == '%' && xp_is_num(x, i + 1)) {
             r = rule_quantity(x, i + 1, &none, false); /* %15 */
@@ -600,7 +727,9 @@ static size_t step(xp *x, size_t i)
         } else if ((r = rule_money_before(x, i, &none))) {
             /* $100 */
         } else if (fraction_char(t->cp, &a, &b)) {
-            r = put_fraction(x, a, b, xp_case(x, i, NULL)) ? i + 1 : RULE_FAIL;
+            size_t next = i + 1 < x->n && x->t[i + 1].kind == TOK_SPACE ? i + 2 : i + 1;
+            bool construct = next < x->n && next != i + 1 && starts_with_article(x, next);
+            r = put_fraction(x, a, b, xp_case(x, i, NULL), construct) ? i + 1 : RULE_FAIL;
         } else if (!(r = rule_symbol(x, i))) {
             r = copy_token(x, i) ? i + 1 : RULE_FAIL;
         }

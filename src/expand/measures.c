@@ -37,7 +37,7 @@ bool fraction_char(unsigned cp, unsigned *num, unsigned *den)
     return false;
 }
 
-bool put_fraction(xp *x, unsigned a, unsigned b, num_case c)
+bool put_fraction(xp *x, unsigned a, unsigned b, num_case c, bool construct)
 {
     char key[24];
     snprintf(key, sizeof key, "frac.%u", b);
@@ -46,11 +46,22 @@ bool put_fraction(xp *x, unsigned a, unsigned b, num_case c)
     num_noun noun = {numbers_word(key), numbers_word(pkey), NUM_MASC, false, NULL, NULL};
     if (!noun.singular)
         return false;
+    if (construct) /* رُبْعُ الْمِيزَانِيَّةِ، ثُلُثَا النُّوَّابِ */
+        return numbers_fraction_construct(x->out, a, &noun, c);
     if (a == 1)
         return numbers_noun(x->out, &noun, c);
-    if (a == 2 || !noun.plural_gen)
-        return numbers_counted(x->out, a, &noun, c);
     return numbers_counted(x->out, a, &noun, c);
+}
+
+/* Whether the word after token `end` (one space between) is definite: a fraction before it
+ * is in construct. */
+static bool definite_after(const xp *x, size_t end)
+{
+    if (!(end + 1 < x->n && x->t[end].kind == TOK_SPACE && xp_is_word(x, end + 1)))
+        return false;
+    char k[64];
+    xp_key(x, end + 1, k, sizeof k);
+    return strncmp(k, "\xD8\xA7\xD9\x84", 4) == 0;
 }
 
 static bool proper_fraction(unsigned a, unsigned b)
@@ -69,7 +80,8 @@ size_t rule_fraction(xp *x, size_t i, const prefix *p)
         b = (unsigned)atoi(x->s + x->t[i + 2].start);
         if (!proper_fraction(a, b))
             return 0;
-        return xp_prefix(x, p) && put_fraction(x, a, b, c) ? i + 3 : RULE_FAIL;
+        return xp_prefix(x, p) && put_fraction(x, a, b, c, definite_after(x, i + 3)) ? i + 3
+                                                                                  : RULE_FAIL;
     }
     number whole;
     xp_parse_number(x, i, false, &whole);
@@ -77,7 +89,7 @@ size_t rule_fraction(xp *x, size_t i, const prefix *p)
     /* 1½ and 1 ½ */
     if (f < x->n && x->t[f].kind == TOK_MARK && fraction_char(x->t[f].cp, &a, &b)) {
         if (!(xp_prefix(x, p) && xp_put_integer(x, &whole, NUM_MASC, c, false) &&
-              xp_space(x) && xp_word(x, "and") && put_fraction(x, a, b, c)))
+              xp_space(x) && xp_word(x, "and") && put_fraction(x, a, b, c, false)))
             return RULE_FAIL;
         return f + 1;
     }
@@ -89,7 +101,7 @@ size_t rule_fraction(xp *x, size_t i, const prefix *p)
         if (!proper_fraction(a, b))
             return 0;
         if (!(xp_prefix(x, p) && xp_put_integer(x, &whole, NUM_MASC, c, false) &&
-              xp_space(x) && xp_word(x, "and") && put_fraction(x, a, b, c)))
+              xp_space(x) && xp_word(x, "and") && put_fraction(x, a, b, c, false)))
             return RULE_FAIL;
         return f + 3;
     }
@@ -279,11 +291,16 @@ static bool put_measure(xp *x, const number *num, const scaled *sc, const data_r
 static const data_row *resolve_m(xp *x, const number *num, size_t first)
 {
     size_t w = xp_prev(x, first);
-    bool after_year_word = w != NO_TOKEN && xp_in_context(x, w, "yearword");
-    if (after_year_word)
+    if (w != NO_TOKEN && xp_in_context(x, w, "yearword"))
         return NULL;
-    if (xp_weather(x))
+    bool small = num->exact && num->value < 100;
+    if (xp_weather(x) && small)
         return unit_row("celsius");
+    bool length = false;
+    for (size_t i = 0; i < x->n && !length; i++)
+        length = xp_in_context(x, i, "length");
+    if (length)
+        return unit_row("m");
     if (num->exact && !num->nfrac && num->value >= 1000 && num->value <= 2100)
         return NULL;
     return unit_row("m");
@@ -315,8 +332,8 @@ size_t rule_quantity(xp *x, size_t i, const prefix *p, bool negative)
     number num;
     xp_parse_number(x, i, true, &num);
     size_t first = p->token != NO_TOKEN ? p->token : i;
-    if (negative)
-        first = i - 1;
+    if (negative || (i > 0 && xp_is_mark(x, i - 1, '%')))
+        first = i - 1; /* the sign before the number */
     num_case c = xp_case(x, first, p);
     if (x->forced_at == i)
         c = x->forced_case;
@@ -394,9 +411,30 @@ size_t rule_quantity(xp *x, size_t i, const prefix *p, bool negative)
 
     /* A plain number and the noun it counts. */
     size_t w = xp_prev(x, first);
-    bool year = w != NO_TOKEN && xp_in_context(x, w, "yearword");
+    bool year = (w != NO_TOKEN && xp_in_context(x, w, "yearword")) ||
+                (i > 0 && x->t[i - 1].kind == TOK_LATIN); /* G7: a name, not a count */
     num_gender g = NUM_MASC;
     bool counted = !year && k != j && !num.nfrac && xp_noun_gender(x, k, &g);
+    /* The first of a range takes the gender of the noun after the second: من 5 إلى 7 سنوات */
+    if (!counted && !year && k != j && xp_is_word(x, k)) {
+        char kw[32];
+        xp_key(x, k, kw, sizeof kw);
+        bool joins = strcmp(kw, "\xD8\xA5\xD9\x84\xD9\x89") == 0 ||  /* إلى */
+                     strcmp(kw, "\xD8\xA7\xD9\x84\xD9\x89") == 0 ||  /* الى */
+                     strcmp(kw, "\xD8\xAD\xD8\xAA\xD9\x89") == 0;    /* حتى */
+        size_t second = k + 2;
+        if (joins && second < x->n && x->t[k + 1].kind == TOK_SPACE && xp_is_num(x, second)) {
+            number other;
+            xp_parse_number(x, second, true, &other);
+            if (other.end + 1 < x->n && x->t[other.end].kind == TOK_SPACE)
+                xp_noun_gender(x, other.end + 1, &g);
+        } else if (kw[0] == '\xD9' && kw[1] == '\x88' && !kw[2] && xp_is_num(x, k + 1)) { /* و30 */
+            number other;
+            xp_parse_number(x, k + 1, true, &other);
+            if (other.end + 1 < x->n && x->t[other.end].kind == TOK_SPACE)
+                xp_noun_gender(x, other.end + 1, &g);
+        }
+    }
     if (!xp_put_number(x, &num, g, c, counted))
         return RULE_FAIL;
     return j;

@@ -459,6 +459,21 @@ bool numbers_counted(buf *out, uint64_t n, const num_noun *noun, num_case c)
            numbers_noun(out, noun, NUM_GEN);
 }
 
+bool numbers_fraction_construct(buf *out, unsigned a, const num_noun *noun, num_case c)
+{
+    if (a == 1)
+        return put_construct(out, noun->singular, c);
+    if (a == 2)
+        return put_dual(out, noun->singular, c, true);
+    /* ثَلَاثَةُ أَرْبَاعِ: the plural loses its tanween */
+    if (!numbers_cardinal_construct(out, a, noun->gender, c) || !buf_putc(out, ' '))
+        return false;
+    size_t n = strlen(noun->plural_gen);
+    if (n >= 2 && memcmp(noun->plural_gen + n - 2, KASRATAN, 2) == 0)
+        return buf_append(out, noun->plural_gen, n - 2) && buf_puts(out, KASRA);
+    return buf_puts(out, noun->plural_gen);
+}
+
 bool numbers_digits(buf *out, const char *digits, size_t len)
 {
     bool first = true;

@@ -82,7 +82,10 @@ bool xp_prefix(xp *x, const prefix *p);
 
 /* --- grammar context (expand.c) --- */
 /* The case of a number whose first token (its prefix word, if any) is first. */
-num_case xp_case(const xp *x, size_t first, const prefix *p);
+num_case xp_case(xp *x, size_t first, const prefix *p);
+/* The case of the noun at token w (to agree an ordinal with it); with adjectives, w may be
+ * an adjective of a definite noun before it. */
+num_case xp_noun_case(xp *x, size_t w, bool adjectives);
 /* Gender of the word at token i as a counted noun; false if it is not a noun. */
 bool xp_noun_gender(const xp *x, size_t i, num_gender *g);
 /* Parses the number at token i (a TOK_NUM): grouping with ',' or repeated '.', and a decimal
@@ -97,6 +100,7 @@ bool xp_put_number(xp *x, const number *num, num_gender g, num_case c, bool cons
 size_t rule_time(xp *x, size_t i, const prefix *p);
 size_t rule_numeric_date(xp *x, size_t i, const prefix *p);
 size_t rule_month_date(xp *x, size_t i, const prefix *p);
+size_t rule_month_year(xp *x, size_t i, const prefix *p);
 size_t rule_hour(xp *x, size_t i, const prefix *p);
 size_t rule_ordinal(xp *x, size_t i, const prefix *p);
 /* The abbreviation after a year (م هـ ق.م) at token i: its row, and the token after it. */
@@ -109,6 +113,6 @@ size_t rule_money_before(xp *x, size_t i, const prefix *p);
 /* A vulgar fraction character (½ ¾ ...): its numerator and denominator. */
 bool fraction_char(unsigned cp, unsigned *num, unsigned *den);
 /* Appends a fraction a/b (b 2..10, a < b) in words. */
-bool put_fraction(xp *x, unsigned a, unsigned b, num_case c);
+bool put_fraction(xp *x, unsigned a, unsigned b, num_case c, bool construct);
 
 #endif
