@@ -337,6 +337,20 @@ bool xp_put_number(xp *x, const number *num, num_gender g, num_case c, bool cons
 /* ------------------------------------------------------------------------------------------ */
 /* Prefixes glued to numbers                                                                  */
 
+/* The vowelled form of the one-letter proclitic at *s whose context.tsv row says `role`
+ * (clitic<TAB>letter<TAB>vowelled<TAB>gen|same), moving *s past it; NULL if there is none. */
+static const char *take_clitic(const char **s, const char *role)
+{
+    if (!(*s)[0] || !(*s)[1])
+        return NULL;
+    char letter[3] = {(*s)[0], (*s)[1], 0};
+    const data_row *r = lex_find(LEX_CONTEXT, "clitic", letter);
+    if (!r || strcmp(r->field[3], role) != 0)
+        return NULL;
+    *s += 2;
+    return r->field[2];
+}
+
 /* Splits the word at token i, glued before a number, into proclitics: و/ف, then ب/ل/ك, then
  * ال (or the ل of لل). False when the word is anything else (a name glued to a number). */
 static bool split_prefix(const xp *x, size_t i, prefix *p)
@@ -346,25 +360,8 @@ static bool split_prefix(const xp *x, size_t i, prefix *p)
     char k[64];
     xp_key(x, i, k, sizeof k);
     const char *s = k;
-    const data_row *r;
-    char letter[3] = {0};
-    /* Clitic rows: clitic<TAB>letter<TAB>vowelled<TAB>gen|same */
-    if (s[0] && s[1]) {
-        memcpy(letter, s, 2);
-        r = lex_find(LEX_CONTEXT, "clitic", letter);
-        if (r && strcmp(r->field[3], "same") == 0) {
-            p->conj = r->field[2];
-            s += 2;
-        }
-    }
-    if (s[0] && s[1]) {
-        memcpy(letter, s, 2);
-        r = lex_find(LEX_CONTEXT, "clitic", letter);
-        if (r && strcmp(r->field[3], "gen") == 0) {
-            p->prep = r->field[2];
-            s += 2;
-        }
-    }
+    p->conj = take_clitic(&s, "same");
+    p->prep = take_clitic(&s, "gen");
     if (strcmp(s, "\xD8\xA7\xD9\x84") == 0) { /* ال */
         p->article = true;
         s += 4;

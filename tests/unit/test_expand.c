@@ -16,37 +16,12 @@
 #include "synth/synth.h"
 #include "table.h"
 
-static void expand_table(void **state)
+/* Expands column 1 of every row of a table and compares with column 2: exactly, or with
+ * diacritics removed from both (plain). Returns how many rows failed. */
+static size_t run_table(const char *name, bool plain, size_t *rows)
 {
-    (void)state;
     table t;
-    table_load(&t, "expand.tsv");
-    size_t failures = 0;
-    for (size_t i = 0; i < t.count; i++) {
-        table_row *r = &t.rows[i];
-        buf out = BUF_INIT;
-        nashra_error err = {0};
-        assert_int_equal(expand_sentence(r->field[0], &out, &err), NASHRA_OK);
-        table_shadda_first(r->field[1]);
-        const char *got = out.data ? out.data : "";
-        if (strcmp(got, r->field[1]) != 0) {
-            printf("expand.tsv:%zu:\n  expected '%s'\n  got      '%s'\n", r->line, r->field[1],
-                   got);
-            failures++;
-        }
-        buf_free(&out);
-    }
-    table_free(&t);
-    assert_int_equal(failures, 0);
-}
-
-/* tests/data/spoken.tsv: news sentences and what an anchor reads, compared without
- * diacritics, with a count of passing rows. */
-static void spoken_table(void **state)
-{
-    (void)state;
-    table t;
-    table_load(&t, "spoken.tsv");
+    table_load(&t, name);
     size_t failures = 0;
     for (size_t i = 0; i < t.count; i++) {
         table_row *r = &t.rows[i];
@@ -54,18 +29,41 @@ static void spoken_table(void **state)
         nashra_error err = {0};
         assert_int_equal(expand_sentence(r->field[0], &out, &err), NASHRA_OK);
         char *got = out.data ? out.data : (char *)"";
-        table_strip_marks(got);
-        table_strip_marks(r->field[1]);
+        if (plain) {
+            table_strip_marks(got);
+            table_strip_marks(r->field[1]);
+        } else {
+            table_shadda_first(r->field[1]);
+        }
         if (strcmp(got, r->field[1]) != 0) {
-            printf("spoken.tsv:%zu: %s\n  expected '%s'\n  got      '%s'\n", r->line,
+            printf("%s:%zu: %s\n  expected '%s'\n  got      '%s'\n", name, r->line,
                    r->field[0], r->field[1], got);
             failures++;
         }
         buf_free(&out);
     }
-    printf("spoken.tsv: %zu of %zu rows read as expected\n", t.count - failures, t.count);
-    assert_true(t.count >= 400);
+    *rows = t.count;
     table_free(&t);
+    return failures;
+}
+
+/* tests/data/expand.tsv: exact output, with the diacritics of the generated words. */
+static void expand_table(void **state)
+{
+    (void)state;
+    size_t rows;
+    assert_int_equal(run_table("expand.tsv", false, &rows), 0);
+}
+
+/* tests/data/spoken.tsv: news sentences and what an anchor reads, compared without
+ * diacritics, with a count of passing rows. */
+static void spoken_table(void **state)
+{
+    (void)state;
+    size_t rows;
+    size_t failures = run_table("spoken.tsv", true, &rows);
+    printf("spoken.tsv: %zu of %zu rows read as expected\n", rows - failures, rows);
+    assert_true(rows >= 400);
     assert_int_equal(failures, 0);
 }
 
