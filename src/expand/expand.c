@@ -433,7 +433,10 @@ static size_t rule_range(xp *x, size_t i, const prefix *p)
     num_case c = xp_case(x, i, p);
     if (!xp_prefix(x, p))
         return RULE_FAIL;
-    if (xp_sports(x) && a.ndigits <= 2 && second.ndigits <= 2 && !a.nfrac && !second.nfrac) {
+    /* A range goes up; two small numbers going down (2-1) or equal are a score. */
+    bool small = a.ndigits <= 2 && second.ndigits <= 2 && !a.nfrac && !second.nfrac;
+    bool descending = a.exact && second.exact && a.value >= second.value && a.value <= 20;
+    if (small && (xp_sports(x) || descending)) {
         if (c == NUM_NOM)
             c = NUM_ACC; /* فاز اثنين مقابل واحد */
         if (!xp_put_number(x, &a, NUM_MASC, c, false) || !xp_space(x) ||
