@@ -128,6 +128,12 @@ nashra_status synth_say(const char *text, clip *out, nashra_error *err)
     return NASHRA_OK;
 }
 
+const char *synth_version(void)
+{
+    const char *data = NULL;
+    return espeak_Info(&data);
+}
+
 void synth_shutdown(void)
 {
     if (engine_state == ENGINE_ON)
