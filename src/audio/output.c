@@ -559,6 +559,9 @@ nashra_status audio_output_write(const char *path, bool overwrite, const audio_s
     if (spec->normalize && isfinite(in.integrated))
         gain_db = spec->target - in.integrated;
 
+    /* What the signal is aimed at before encoding: the target, moved by what the encoder was
+     * seen to change on an earlier attempt. */
+    double aim = spec->target;
     char *tmp = NULL;
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
         double ceiling = spec->ceiling - margin;
@@ -578,7 +581,7 @@ nashra_status audio_output_write(const char *path, bool overwrite, const audio_s
                 if ((rc = run_pass(&p, err)))
                     return rc;
                 planned = p.measured;
-                double miss = spec->target - planned.integrated;
+                double miss = aim - planned.integrated;
                 if (fabs(miss) < 0.05)
                     break;
                 gain_db += miss;
@@ -607,8 +610,9 @@ nashra_status audio_output_write(const char *path, bool overwrite, const audio_s
                 margin += over + 0.2;
                 again = true;
             }
-            if (fabs(miss) > 0.3) {
+            if (fabs(miss) > 0.2) {
                 gain_db += miss;
+                aim += miss;
                 again = true;
             }
         }
