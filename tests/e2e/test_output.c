@@ -292,8 +292,9 @@ static void ffprobe_reads_metadata(void **state)
     }
 }
 
-/* A tone with a decay, as a jingle: rate and channels of its own. */
-static void make_tone(const char *path, int rate, int channels, double seconds, double freq)
+/* A tone (decaying unless steady), as a jingle or bed: rate and channels of its own. */
+static void make_tone_shaped(const char *path, int rate, int channels, double seconds,
+                             double freq, int steady)
 {
     SF_INFO info = {.samplerate = rate, .channels = channels,
                     .format = SF_FORMAT_WAV | SF_FORMAT_PCM_16};
@@ -303,11 +304,16 @@ static void make_tone(const char *path, int rate, int channels, double seconds, 
     for (long i = 0; i < n; i++) {
         float f[2];
         double t = (double)i / rate;
-        f[0] = f[1] = (float)(0.3 * exp(-2 * t) *
+        f[0] = f[1] = (float)(0.3 * (steady ? 1 : exp(-2 * t)) *
                               (sin(2 * M_PI * freq * t) + 0.5 * sin(2 * M_PI * freq * 1.5 * t)));
         sf_writef_float(sf, f, 1);
     }
     sf_close(sf);
+}
+
+static void make_tone(const char *path, int rate, int channels, double seconds, double freq)
+{
+    make_tone_shaped(path, rate, channels, seconds, freq, 0);
 }
 
 static void jingles_and_split(void **state)
@@ -362,6 +368,60 @@ static void jingles_and_split(void **state)
     }
     json_decref(jp);
     json_decref(jm);
+}
+
+/* Mean square of the difference of two files over frames [from, to). */
+static double difference(const char *x, const char *y, long long from, long long to)
+{
+    SF_INFO ix = {0}, iy = {0};
+    SNDFILE *a = sf_open(x, SFM_READ, &ix), *b = sf_open(y, SFM_READ, &iy);
+    assert_non_null(a);
+    assert_non_null(b);
+    sf_seek(a, from, SEEK_SET);
+    sf_seek(b, from, SEEK_SET);
+    double sum = 0;
+    long long n = to - from;
+    for (long long i = 0; i < n; i++) {
+        float u, v;
+        assert_int_equal(sf_readf_float(a, &u, 1), 1);
+        assert_int_equal(sf_readf_float(b, &v, 1), 1);
+        sum += (double)(u - v) * (u - v);
+    }
+    sf_close(a);
+    sf_close(b);
+    return sum / (double)n;
+}
+
+/* With the raw profile nothing is scaled, so a bulletin with a bed minus the same bulletin
+ * without one is the bed alone: it plays before the headline, is ducked under the voice (by
+ * 12 dB), and is gone after. */
+static void bed_ducks_under_voice(void **state)
+{
+    (void)state;
+    char a[512], b[512];
+    articles(a, b);
+    WORK(bed, "bed2.wav");
+    make_tone_shaped(bed, 44100, 1, 20.0, 220, 1);
+    WORK(plain, "rawplain.wav");
+    WORK(withbed, "rawbed.wav");
+    char err[1024];
+    assert_int_equal(run(err, sizeof err, "bulletin", "-q", "--profile", "raw", "-o", plain, a,
+                         b, NULL), 0);
+    assert_int_equal(run(err, sizeof err, "bulletin", "-q", "--profile", "raw", "--bed", bed,
+                         "-o", withbed, a, b, NULL), 0);
+    json_t *j = load_json(withbed, ".json");
+    json_t *story = json_array_get(json_object_get(j, "stories"), 1);
+    json_t *headline = json_array_get(json_object_get(story, "sentences"), 0);
+    long long start = jint(headline, "start_sample"), end = jint(headline, "end_sample");
+    const long long rate = 22050;
+    double open = difference(plain, withbed, start - rate * 7 / 10, start - rate / 10);
+    double ducked = difference(plain, withbed, start + rate / 2, end - rate / 4);
+    double after = difference(plain, withbed, end + rate * 3, end + rate * 4);
+    double depth = 10 * log10(open / ducked);
+    if (!(open > 1e-6 && depth > 8 && depth < 16 && after < 1e-8))
+        fail_msg("bed: %.3g before the headline, %.3g under it (%.1f dB down), %.3g later", open,
+                 ducked, depth, after);
+    json_decref(j);
 }
 
 static void bad_output_options(void **state)
@@ -428,6 +488,7 @@ int main(void)
         cmocka_unit_test(profiles),
         cmocka_unit_test(ffprobe_reads_metadata),
         cmocka_unit_test(jingles_and_split),
+        cmocka_unit_test(bed_ducks_under_voice),
         cmocka_unit_test(bad_output_options),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
