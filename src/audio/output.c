@@ -106,12 +106,15 @@ static nashra_status emit(pass *p, audio_meter *m, float *frames, int *ints, siz
     if (is_lossy(p->spec)) {
         if (sf_writef_float(p->sf, frames, (sf_count_t)n) != (sf_count_t)n)
             return error_set(err, NASHRA_EIO, "write failed: %s", sf_strerror(p->sf));
-    } else {
-        quantize(p, frames, ints, n * ch);
-        if (sf_writef_int(p->sf, ints, (sf_count_t)n) != (sf_count_t)n)
-            return error_set(err, NASHRA_EIO, "write failed: %s", sf_strerror(p->sf));
+        return NASHRA_OK;
     }
-    return NASHRA_OK;
+    quantize(p, frames, ints, n * ch);
+    if (sf_writef_int(p->sf, ints, (sf_count_t)n) != (sf_count_t)n)
+        return error_set(err, NASHRA_EIO, "write failed: %s", sf_strerror(p->sf));
+    /* What a reader of the file gets back: the quantized samples, measured as written. */
+    for (size_t i = 0; i < n * ch; i++)
+        frames[i] = (float)(ints[i] / 2147483648.0);
+    return audio_meter_add(m, frames, n, err);
 }
 
 static nashra_status run_pass(pass *p, nashra_error *err)
@@ -124,7 +127,7 @@ static nashra_status run_pass(pass *p, nashra_error *err)
     nashra_status rc = NASHRA_OK;
     if (!frames || !ints)
         rc = error_set(err, NASHRA_ENOMEM, "out of memory");
-    if (!rc && !p->sf)
+    if (!rc && (!p->sf || !is_lossy(p->spec)))
         rc = audio_meter_create(p->spec->rate, ch, &m, err);
     if (!rc && p->limit)
         rc = audio_limiter_create(p->spec->rate, ch, p->ceiling_db, ATTACK_MS, RELEASE_MS, &lim,
@@ -540,11 +543,11 @@ nashra_status audio_output_write(const char *path, bool overwrite, const audio_s
         return error_set(err, NASHRA_EINVAL, "%s: bit depth must be 16 or 24", path);
     pass p = {.spec = spec, .src = src, .start = start, .end = end, .gain = 1, .rng = 0x9e3779b9u};
 
-    /* The loudness of the span as rendered. */
-    audio_loudness in;
+    /* The loudness of the span as rendered: for the gain, and for the bext chunk. */
+    audio_loudness in = {-HUGE_VAL, 0, -HUGE_VAL, -HUGE_VAL, -HUGE_VAL};
     if (measured) {
         in = *measured;
-    } else {
+    } else if (spec->normalize || spec->container == AUDIO_WAV) {
         if ((rc = run_pass(&p, err)))
             return rc;
         in = p.measured;
@@ -600,8 +603,11 @@ nashra_status audio_output_write(const char *path, bool overwrite, const audio_s
         if (!rc && fsync(fd) != 0)
             rc = error_set(err, NASHRA_EIO, "%s: cannot finish file: %s", path, strerror(errno));
         audio_result r = {.gain_db = gain_db, .limited_db = p.limited_db};
-        if (!rc)
+        /* Lossless files were measured sample for sample as written; lossy ones are decoded. */
+        if (!rc && is_lossy(spec))
             rc = audio_measure_file(tmp, &r.loudness, err);
+        else if (!rc)
+            r.loudness = p.measured;
         bool again = false;
         if (!rc && spec->normalize && is_lossy(spec) && attempt + 1 < ATTEMPTS) {
             double over = r.loudness.true_peak - (spec->ceiling - 0.05);

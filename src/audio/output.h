@@ -2,9 +2,9 @@
  * The output stage: a render (float frames) -> gain to the loudness target -> true-peak
  * limiter where needed -> TPDF dither when reducing to 16 bits -> one file in its container
  * (WAV, FLAC, MP3, Ogg Opus) with its metadata, written in one go under a temporary name and
- * renamed into place. The written file is read back and measured; lossy encoders can raise
- * peaks, so a file whose measured true peak or loudness misses is encoded again with more
- * headroom before it is put in place.
+ * renamed into place. The samples are measured as written (lossless files sample for sample,
+ * lossy files decoded again); lossy encoders move peaks and loudness, so a file whose measured
+ * true peak or loudness misses is encoded again, corrected, before it is put in place.
  */
 #ifndef NASHRA_AUDIO_OUTPUT_H
 #define NASHRA_AUDIO_OUTPUT_H

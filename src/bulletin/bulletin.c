@@ -179,7 +179,7 @@ static nashra_status to_render(void *user, const float *frames, size_t n, nashra
         out = b->fbuf;
     }
     nashra_status rc = audio_render_write(b->render, out, n, err);
-    if (!rc)
+    if (!rc && b->meter)
         rc = audio_meter_add(b->meter, out, n, err);
     return rc;
 }
@@ -295,7 +295,9 @@ nashra_status nashra_bulletin_create(const nashra_config *config, const char *pa
     free(dir);
     if (!rc)
         rc = audio_resampler_create(b->synth_rate, b->spec.rate, 1, &b->resampler, err);
-    if (!rc)
+    /* The render is measured when its loudness decides something: the gain, the jingles',
+     * or the bext chunk's loudness fields. */
+    if (!rc && (b->spec.normalize || mixing || b->spec.container == AUDIO_WAV))
         rc = audio_meter_create(b->spec.rate, b->spec.channels, &b->meter, err);
     if (!rc && mixing)
         rc = mix_plan_create(&b->config, b->spec.rate, b->spec.channels, &b->mix, err);
@@ -534,7 +536,7 @@ nashra_status nashra_bulletin_finish(nashra_bulletin *b, nashra_bulletin_info *i
     b->stream_out0 = audio_render_frames(b->render);
     b->stream_in = 0;
     audio_loudness measured;
-    if ((rc = audio_meter_report(b->meter, &measured, err)))
+    if (b->meter && (rc = audio_meter_report(b->meter, &measured, err)))
         return rc;
     if (b->mix) {
         /* Jingles and bed go in now that the speech's loudness is known. */
@@ -557,7 +559,8 @@ nashra_status nashra_bulletin_finish(nashra_bulletin *b, nashra_bulletin_info *i
     stamp_times(b);
     if (b->config.split_dir && (rc = write_split(b, total, err)))
         return rc;
-    rc = write_one(b, b->path, 0, b->layout.story_count, 0, total, &measured, &b->result, err);
+    rc = write_one(b, b->path, 0, b->layout.story_count, 0, total, b->meter ? &measured : NULL,
+                   &b->result, err);
     if (rc)
         return rc;
     if (info) {
