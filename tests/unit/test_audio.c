@@ -162,6 +162,48 @@ static void limiting(void **state)
     free(y);
 }
 
+/* On a steady signal with one loud burst the gain glides down before the burst and back up
+ * after it: no step, and no fast recovery that would pump on speech. */
+static void limiter_gain_is_smooth(void **state)
+{
+    (void)state;
+    nashra_error err = {0};
+    int rate = 48000;
+    size_t n = (size_t)rate;
+    float *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
+    assert_non_null(x);
+    assert_non_null(y);
+    for (size_t i = 0; i < n; i++)
+        x[i] = i >= 24000 && i < 24100 ? 2.0f : 0.25f;
+    audio_limiter *l;
+    assert_int_equal(audio_limiter_create(rate, 1, -1.0, 5, 200, &l, &err), NASHRA_OK);
+    size_t lat = audio_limiter_latency(l);
+    audio_limiter_process(l, x, y, n);
+    double prev = 1, lowest = 1;
+    size_t lowest_at = 0;
+    for (size_t i = lat + 1; i < n; i++) {
+        double g = y[i] / x[i - lat];
+        assert_true(fabs(g - prev) < 0.004); /* at most 0.4 % a sample */
+        assert_true(y[i] <= 0.892f);         /* -1 dBFS */
+        if (g < lowest) {
+            lowest = g;
+            lowest_at = i - lat;
+        }
+        prev = g;
+    }
+    /* 0.891 / 2, less the interpolated overshoot at the burst's edges. */
+    if (!(lowest < 0.446 && lowest > 0.36))
+        fail_msg("lowest gain %.3f", lowest);
+    assert_true(lowest_at >= 24000 - 5 && lowest_at < 24100);
+    /* 100 ms after the burst the gain has recovered less than 60 % of the way. */
+    double g100 = y[24100 + 4800 + lat] / x[24100 + 4800];
+    assert_true(g100 < lowest + 0.6 * (1 - lowest));
+    assert_true(g100 > lowest + 0.2 * (1 - lowest));
+    audio_limiter_destroy(l);
+    free(x);
+    free(y);
+}
+
 static uint32_t syncsafe(const unsigned char *p)
 {
     return (uint32_t)p[0] << 21 | (uint32_t)p[1] << 14 | (uint32_t)p[2] << 7 | p[3];
@@ -390,6 +432,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(trimming),  cmocka_unit_test(resampling),
         cmocka_unit_test(loudness),  cmocka_unit_test(limiting),
+        cmocka_unit_test(limiter_gain_is_smooth),
         cmocka_unit_test(id3_tag),   cmocka_unit_test(output_containers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
