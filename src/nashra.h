@@ -79,6 +79,9 @@ NASHRA_API nashra_status nashra_article_parse(const char *name, const char *text
 
 NASHRA_API void nashra_article_destroy(nashra_article *article);
 
+/* The SHA-256 of the article's bytes as read, 64 lowercase hex digits. Borrowed. */
+NASHRA_API const char *nashra_article_sha256(const nashra_article *article);
+
 /* The article's source name, headline, and paragraphs (normalized text). Borrowed. */
 NASHRA_API const char *nashra_article_name(const nashra_article *article);
 NASHRA_API const char *nashra_article_headline(const nashra_article *article);
@@ -109,6 +112,40 @@ NASHRA_API void nashra_strip_diacritics(char *s);
 /* ------------------------------------------------------------------------------------------ */
 /* Bulletins                                                                                  */
 
+/*
+ * Output profiles: container, rate, depth, loudness target and true-peak ceiling.
+ *   broadcast  WAV (BWF)  48 kHz 24-bit mono   -23 LUFS  -1 dBTP   (EBU R128)
+ *   atsc       WAV (BWF)  48 kHz 24-bit mono   -24 LKFS  -2 dBTP   (ATSC A/85)
+ *   podcast    MP3        44.1 kHz mono        -19 LUFS  -1 dBTP   (-16 LUFS in stereo)
+ *   archive    FLAC       48 kHz 24-bit mono   -23 LUFS  -1 dBTP
+ *   opus       Ogg Opus   48 kHz mono          -19 LUFS  -1 dBTP
+ *   raw        WAV        synthesizer rate (22050 Hz), 16-bit, loudness untouched
+ * NASHRA_PROFILE_AUTO takes the profile of the output's extension: .wav broadcast, .flac
+ * archive, .mp3 podcast, .opus/.ogg opus.
+ */
+typedef enum nashra_profile {
+    NASHRA_PROFILE_AUTO = 0,
+    NASHRA_PROFILE_BROADCAST,
+    NASHRA_PROFILE_ATSC,
+    NASHRA_PROFILE_PODCAST,
+    NASHRA_PROFILE_ARCHIVE,
+    NASHRA_PROFILE_OPUS,
+    NASHRA_PROFILE_RAW
+} nashra_profile;
+
+typedef enum nashra_format {
+    NASHRA_FORMAT_AUTO = 0, /* the profile's container */
+    NASHRA_FORMAT_WAV,
+    NASHRA_FORMAT_FLAC,
+    NASHRA_FORMAT_MP3,
+    NASHRA_FORMAT_OPUS
+} nashra_format;
+
+/* Parse "broadcast", "atsc", ... and "wav", "flac", "mp3", "opus". NASHRA_EINVAL if unknown. */
+NASHRA_API nashra_status nashra_profile_from_name(const char *name, nashra_profile *out);
+NASHRA_API nashra_status nashra_format_from_name(const char *name, nashra_format *out);
+NASHRA_API const char *nashra_profile_name(nashra_profile profile);
+
 typedef struct nashra_config {
     const char *voice;       /* espeak-ng voice, optionally "+variant"; default "ar" */
     int rate;                /* words per minute as espeak-ng counts them, 80..450 */
@@ -117,10 +154,38 @@ typedef struct nashra_config {
     int sentence_pause_ms;   /* between sentences of a paragraph */
     int paragraph_pause_ms;  /* between paragraphs */
     int story_pause_ms;      /* between stories */
-    int overwrite;           /* non-zero: replace an existing output file */
+    int overwrite;           /* non-zero: replace existing output files */
     /* When not NULL and set non-zero (by a signal handler, say), work stops at the next
      * sentence with NASHRA_ECANCELED. */
     const volatile sig_atomic_t *cancel;
+
+    /* The output. Each field overrides the profile's value; 0 or NULL keeps it. */
+    nashra_profile profile;
+    nashra_format format;
+    int sample_rate;         /* Hz, 8000..192000 (Opus: 8, 12, 16, 24 or 48 kHz) */
+    int bit_depth;           /* 16 or 24, for WAV and FLAC */
+    int stereo;              /* non-zero: two channels */
+    double loudness;         /* integrated loudness target, LUFS, -70..-5 */
+    double true_peak;        /* true-peak ceiling, dBTP, -20..-0.1 */
+    int bitrate;             /* kbit/s for MP3 (32..320) and Opus (6..256) */
+    int sidecars;            /* write NAME.json, NAME.vtt, NAME.srt beside the output (default 1) */
+
+    /* What playout systems read (UTF-8). NULL: a title of "نشرة الأخبار", no station, and
+     * the time of writing. slot is the scheduled air time, "YYYY-MM-DDTHH:MM[:SS]". */
+    const char *title;
+    const char *station;
+    const char *slot;
+
+    /* Jingles, any format libsndfile reads, any rate and channel count: before the bulletin,
+     * after it, and between stories; and a music bed under each story's headline, ducked
+     * under the voice. NULL: none. */
+    const char *intro;
+    const char *outro;
+    const char *between;
+    const char *bed;
+
+    /* When not NULL, also write each story to DIR/NN.EXT with its own metadata. */
+    const char *split_dir;
 } nashra_config;
 
 /* Fills the news defaults. */
@@ -132,16 +197,18 @@ NASHRA_API nashra_status nashra_config_check(const nashra_config *config, nashra
 typedef struct nashra_bulletin nashra_bulletin;
 
 /*
- * Opens a bulletin that will be written to path (a WAV file). Audio goes to a temporary file
- * beside path, which nashra_bulletin_finish renames into place; until then nothing at path is
- * touched. Fails with NASHRA_EEXIST if path exists and config->overwrite is 0.
+ * Opens a bulletin that will be written to path in the configured profile. Audio is rendered
+ * to an unnamed temporary file beside path; nashra_bulletin_finish measures it, brings it to
+ * the loudness target, writes the file (and its sidecars) under temporary names and renames
+ * them into place; until then nothing at path is touched. Fails with NASHRA_EEXIST if path or
+ * a sidecar exists and config->overwrite is 0. Strings in config are copied.
  * The synthesizer is process-global: one bulletin at a time per process.
  */
 NASHRA_API nashra_status nashra_bulletin_create(const nashra_config *config, const char *path,
                                      nashra_bulletin **out, nashra_error *err);
 
 /* Synthesizes one story and appends it, with the story pause before it if it is not the
- * first. Audio is written as it is produced. */
+ * first. Audio is rendered as it is produced. */
 NASHRA_API nashra_status nashra_bulletin_add(nashra_bulletin *bulletin, const nashra_article *article,
                                   nashra_error *err);
 
@@ -151,9 +218,18 @@ typedef struct nashra_bulletin_info {
     int sample_rate;      /* Hz */
     size_t stories;
     size_t sentences;
+    int channels;
+    const char *container;   /* "WAV", "FLAC", "MP3", "Ogg Opus" */
+    /* Measured on the file as written: */
+    double loudness;         /* integrated, LUFS */
+    double loudness_range;   /* LU */
+    double true_peak;        /* dBTP */
+    double gain;             /* dB applied to reach the target */
+    double limited;          /* deepest true-peak limiter reduction, dB (0: none) */
 } nashra_bulletin_info;
 
-/* Completes the file and moves it into place. info may be NULL. */
+/* Completes the file and its sidecars and moves them into place. info may be NULL; its
+ * strings live as long as the bulletin. */
 NASHRA_API nashra_status nashra_bulletin_finish(nashra_bulletin *bulletin, nashra_bulletin_info *info,
                                      nashra_error *err);
 

@@ -11,6 +11,7 @@
 #include "article/cleanup.h"
 #include "common/buf.h"
 #include "common/error.h"
+#include "common/sha256.h"
 #include "common/utf8.h"
 #include "normalize/normalize.h"
 
@@ -189,6 +190,7 @@ nashra_status nashra_article_parse(const char *name, const char *text, size_t le
         rc = error_set(err, NASHRA_ENOMEM, "%s: out of memory", name);
         goto done;
     }
+    sha256_hex(text, len, a->sha256);
     rc = normalize_text(text, len, &norm, err);
     if (rc)
         goto done;
@@ -210,6 +212,11 @@ done:
     }
     *out = a;
     return NASHRA_OK;
+}
+
+const char *nashra_article_sha256(const nashra_article *a)
+{
+    return a->sha256;
 }
 
 const char *nashra_article_name(const nashra_article *a)

@@ -9,6 +9,7 @@ struct nashra_article {
     char *name;          /* file name, or "<stdin>" */
     char *headline;      /* one line */
     strlist paragraphs;  /* lines of a paragraph are joined with '\n' */
+    char sha256[65];     /* of the bytes as read, hex */
 };
 
 /*

@@ -1,10 +1,25 @@
-/* A bulletin: stories -> sentences -> synthesized clips with pauses -> one WAV file, written
- * as it is produced so memory does not grow with the bulletin's length. */
+/*
+ * A bulletin: stories -> sentences -> synthesized clips with pauses -> a render at the output's
+ * rate (resampled as it is produced, so memory does not grow with the bulletin's length) ->
+ * the output stage (loudness, limiter, container, metadata) -> the sidecars.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "audio/clip.h"
-#include "audio/writer.h"
+#include "audio/loudness.h"
+#include "audio/output.h"
+#include "audio/render.h"
+#include "audio/resample.h"
+#include "bulletin/layout.h"
+#include "bulletin/mix.h"
+#include "bulletin/profile.h"
+#include "common/atomic.h"
 #include "common/error.h"
 #include "synth/synth.h"
 
@@ -13,19 +28,34 @@
 /* Audio kept on each side of the audible part, so soft onsets and releases survive. */
 #define TRIM_MARGIN_MS 15
 
+#define DEFAULT_TITLE "نشرة الأخبار"
+
 struct nashra_bulletin {
     nashra_config config;
-    audio_writer *writer;
-    int rate;
+    char *owned[12];        /* copies of the configuration's strings */
+    char *path;
+    audio_spec spec;
+    nashra_profile profile;
+    int synth_rate;
+    audio_resampler *resampler;
+    audio_render *render;
+    audio_meter *meter;
+    mix_plan *mix;          /* jingles and bed; NULL without them */
+    long long stream_in;    /* synthesizer frames since the resampler's stream began */
+    long long stream_out0;  /* the render frame where it began */
+    float *fbuf;            /* conversion buffers */
+    size_t fcap;
     clip clip;
-    size_t stories;
-    size_t sentences;
+    layout layout;
     /* Within the story being added: */
     bool story_started;
     nashra_part last_part;
     size_t last_paragraph;
     nashra_status failure;
     nashra_error *err;
+    /* After finishing: */
+    audio_result result;
+    char made[32], made_date[11], made_time[9];
 };
 
 void nashra_config_init(nashra_config *c)
@@ -39,6 +69,7 @@ void nashra_config_init(nashra_config *c)
     c->paragraph_pause_ms = 650;
     c->story_pause_ms = 1600;
     c->overwrite = 0;
+    c->sidecars = 1;
 }
 
 static nashra_status check_range(nashra_error *err, const char *name, int v, int lo, int hi)
@@ -47,6 +78,48 @@ static nashra_status check_range(nashra_error *err, const char *name, int v, int
         return error_set(err, NASHRA_EINVAL, "%s must be between %d and %d (got %d)", name, lo,
                          hi, v);
     return NASHRA_OK;
+}
+
+/* "YYYY-MM-DDTHH:MM" or "YYYY-MM-DDTHH:MM:SS" (a space instead of T too). */
+static bool parse_slot(const char *s, struct tm *tm)
+{
+    int y, mo, d, h, mi, sec = 0, n = 0;
+    memset(tm, 0, sizeof *tm);
+    size_t len = strlen(s);
+    if (len == 16) {
+        if (sscanf(s, "%4d-%2d-%2d%*[T ]%2d:%2d%n", &y, &mo, &d, &h, &mi, &n) != 5 || n != 16)
+            return false;
+    } else if (len == 19) {
+        if (sscanf(s, "%4d-%2d-%2d%*[T ]%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 ||
+            n != 19)
+            return false;
+    } else {
+        return false;
+    }
+    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 59 || h < 0 ||
+        mi < 0 || sec < 0)
+        return false;
+    tm->tm_year = y - 1900;
+    tm->tm_mon = mo - 1;
+    tm->tm_mday = d;
+    tm->tm_hour = h;
+    tm->tm_min = mi;
+    tm->tm_sec = sec;
+    return true;
+}
+
+static bool utf8_ok(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        int n = *p < 0x80 ? 0 : (*p >> 5) == 6 ? 1 : (*p >> 4) == 14 ? 2 : (*p >> 3) == 30 ? 3 : -1;
+        if (n < 0 || (*p < 0x20 && *p != '\t'))
+            return false;
+        for (p++; n > 0; n--, p++)
+            if ((*p & 0xc0) != 0x80)
+                return false;
+    }
+    return true;
 }
 
 nashra_status nashra_config_check(const nashra_config *c, nashra_error *err)
@@ -64,12 +137,86 @@ nashra_status nashra_config_check(const nashra_config *c, nashra_error *err)
         (rc = check_range(err, "paragraph pause", c->paragraph_pause_ms, 0, 60000)) ||
         (rc = check_range(err, "story pause", c->story_pause_ms, 0, 60000)))
         return rc;
+    struct tm tm;
+    if (c->slot && !parse_slot(c->slot, &tm))
+        return error_set(err, NASHRA_EINVAL, "bad slot time '%s' (give YYYY-MM-DDTHH:MM or "
+                         "YYYY-MM-DDTHH:MM:SS)", c->slot);
+    if ((c->title && (!*c->title || !utf8_ok(c->title))) ||
+        (c->station && (!*c->station || !utf8_ok(c->station))))
+        return error_set(err, NASHRA_EINVAL, "title and station must be non-empty UTF-8 text "
+                         "on one line");
+    if (c->title && strlen(c->title) > 1000)
+        return error_set(err, NASHRA_EINVAL, "title is longer than 1000 bytes");
+    if (c->station && strlen(c->station) > 1000)
+        return error_set(err, NASHRA_EINVAL, "station is longer than 1000 bytes");
     return NASHRA_OK;
 }
 
 static size_t ms_to_frames(int rate, int ms)
 {
     return (size_t)((long long)rate * ms / 1000);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* The speech stream: synthesizer samples -> resampler -> render and meter.                 */
+
+static nashra_status to_render(void *user, const float *frames, size_t n, nashra_error *err)
+{
+    nashra_bulletin *b = user;
+    const float *out = frames;
+    if (b->spec.channels == 2) {
+        /* Mono speech in both channels. */
+        if (b->fcap < 2 * n) {
+            float *p = realloc(b->fbuf, 2 * n * sizeof *p);
+            if (!p)
+                return error_set(err, NASHRA_ENOMEM, "out of memory");
+            b->fbuf = p;
+            b->fcap = 2 * n;
+        }
+        for (size_t i = n; i-- > 0;) {
+            b->fbuf[2 * i] = b->fbuf[2 * i + 1] = frames[i];
+        }
+        out = b->fbuf;
+    }
+    nashra_status rc = audio_render_write(b->render, out, n, err);
+    if (!rc && b->meter)
+        rc = audio_meter_add(b->meter, out, n, err);
+    return rc;
+}
+
+/* Feeds n synthesizer samples (NULL: silence). */
+static nashra_status feed(nashra_bulletin *b, const int16_t *samples, size_t n, nashra_error *err)
+{
+    float in[4096];
+    while (n) {
+        size_t k = n < 4096 ? n : 4096;
+        for (size_t i = 0; i < k; i++)
+            in[i] = samples ? samples[i] / 32768.0f : 0.0f;
+        nashra_status rc = audio_resampler_push(b->resampler, in, k, to_render, b, err);
+        if (rc)
+            return rc;
+        b->stream_in += (long long)k;
+        if (samples)
+            samples += k;
+        n -= k;
+    }
+    return NASHRA_OK;
+}
+
+/* Where the next synthesizer sample lands in the render. */
+static long long position(const nashra_bulletin *b)
+{
+    return b->stream_out0 +
+           llround((double)b->stream_in * b->spec.rate / (double)b->synth_rate);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+
+static char *keep(nashra_bulletin *b, size_t slot, const char *s)
+{
+    if (!s)
+        return NULL;
+    return b->owned[slot] = strdup(s);
 }
 
 nashra_status nashra_bulletin_create(const nashra_config *config, const char *path,
@@ -81,6 +228,7 @@ nashra_status nashra_bulletin_create(const nashra_config *config, const char *pa
         return rc;
     if (!path || !*path)
         return error_set(err, NASHRA_EINVAL, "no output file given");
+    bool mixing = config->intro || config->outro || config->between || config->bed;
     synth_params params = {config->voice, config->rate, config->pitch};
     if ((rc = synth_setup(&params, err)))
         return rc;
@@ -88,14 +236,78 @@ nashra_status nashra_bulletin_create(const nashra_config *config, const char *pa
     if (!b)
         return error_set(err, NASHRA_ENOMEM, "out of memory");
     b->config = *config;
-    b->rate = synth_sample_rate();
-    rc = audio_writer_open(path, b->rate, config->overwrite != 0, &b->writer, err);
-    if (rc) {
-        free(b);
-        return rc;
+    b->synth_rate = synth_sample_rate();
+    if ((rc = atomic_check(path, config->overwrite != 0, err)))
+        goto fail;
+    rc = profile_resolve(config, path, b->synth_rate, mixing, &b->spec, &b->profile, err);
+    if (rc)
+        goto fail;
+    /* Copies of the strings this bulletin keeps using. */
+    const char **fields[] = {&b->config.voice,  &b->config.title,  &b->config.station,
+                             &b->config.slot,   &b->config.intro,  &b->config.outro,
+                             &b->config.between, &b->config.bed,   &b->config.split_dir};
+    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
+        if (*fields[i] && !(*fields[i] = keep(b, i, *fields[i]))) {
+            rc = error_set(err, NASHRA_ENOMEM, "out of memory");
+            goto fail;
+        }
+    if (!(b->path = strdup(path))) {
+        rc = error_set(err, NASHRA_ENOMEM, "out of memory");
+        goto fail;
     }
+    /* Every file this run will write must be free (or replaceable) before any work. */
+    if ((rc = atomic_check(path, config->overwrite != 0, err)))
+        goto fail;
+    if (config->sidecars) {
+        static const char *const exts[] = {".json", ".vtt", ".srt"};
+        for (int i = 0; !rc && i < 3; i++) {
+            char *side = meta_sidecar_path(path, exts[i]);
+            if (!side)
+                rc = error_set(err, NASHRA_ENOMEM, "out of memory");
+            else if (!strcmp(side, path))
+                rc = error_set(err, NASHRA_EINVAL, "%s: the output would be its own %s sidecar",
+                               path, exts[i]);
+            else
+                rc = atomic_check(side, config->overwrite != 0, err);
+            free(side);
+        }
+        if (rc)
+            goto fail;
+    }
+    if (config->split_dir) {
+        struct stat st;
+        if (stat(config->split_dir, &st) != 0 && mkdir(config->split_dir, 0777) != 0) {
+            rc = error_set(err, NASHRA_EIO, "%s: cannot create the split directory: %s",
+                           config->split_dir, strerror(errno));
+            goto fail;
+        }
+        if (stat(config->split_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+            rc = error_set(err, NASHRA_EINVAL, "%s: not a directory", config->split_dir);
+            goto fail;
+        }
+    }
+    char *dir = atomic_dirname(path);
+    if (!dir) {
+        rc = error_set(err, NASHRA_ENOMEM, "out of memory");
+        goto fail;
+    }
+    rc = audio_render_create(dir, b->spec.channels, &b->render, err);
+    free(dir);
+    if (!rc)
+        rc = audio_resampler_create(b->synth_rate, b->spec.rate, 1, &b->resampler, err);
+    /* The render is measured when its loudness decides something: the gain, the jingles',
+     * or the bext chunk's loudness fields. */
+    if (!rc && (b->spec.normalize || mixing || b->spec.container == AUDIO_WAV))
+        rc = audio_meter_create(b->spec.rate, b->spec.channels, &b->meter, err);
+    if (!rc && mixing)
+        rc = mix_plan_create(&b->config, b->spec.rate, b->spec.channels, &b->mix, err);
+    if (rc)
+        goto fail;
     *out = b;
     return NASHRA_OK;
+fail:
+    nashra_bulletin_destroy(b);
+    return rc;
 }
 
 /* The pause before a sentence, from where it stands in the story. */
@@ -117,16 +329,21 @@ static int on_sentence(void *user, nashra_part part, size_t paragraph, const cha
         b->failure = error_set(b->err, NASHRA_ECANCELED, "interrupted");
         return 1;
     }
-    nashra_status rc = audio_writer_silence(
-        b->writer, ms_to_frames(b->rate, pause_before(b, part, paragraph)), b->err);
+    nashra_status rc = feed(b, NULL, ms_to_frames(b->synth_rate, pause_before(b, part, paragraph)),
+                            b->err);
     clip_clear(&b->clip);
     if (!rc)
         rc = synth_say(text, &b->clip, b->err);
     if (!rc) {
         size_t start, end;
-        clip_audible(&b->clip, TRIM_THRESHOLD, ms_to_frames(b->rate, TRIM_MARGIN_MS), &start,
-                     &end);
-        rc = audio_writer_write(b->writer, b->clip.samples + start, end - start, b->err);
+        clip_audible(&b->clip, TRIM_THRESHOLD, ms_to_frames(b->synth_rate, TRIM_MARGIN_MS),
+                     &start, &end);
+        long long at = position(b);
+        rc = feed(b, b->clip.samples + start, end - start, b->err);
+        if (!rc && !layout_add_sentence(&b->layout, part, at, position(b), text))
+            rc = error_set(b->err, NASHRA_ENOMEM, "out of memory");
+        if (!rc && b->mix && part == NASHRA_PART_HEADLINE)
+            rc = mix_plan_headline(b->mix, at, position(b), b->err);
     }
     if (rc) {
         b->failure = rc;
@@ -135,21 +352,35 @@ static int on_sentence(void *user, nashra_part part, size_t paragraph, const cha
     b->story_started = true;
     b->last_part = part;
     b->last_paragraph = paragraph;
-    b->sentences++;
     return 0;
 }
 
 nashra_status nashra_bulletin_add(nashra_bulletin *b, const nashra_article *article,
                                   nashra_error *err)
 {
-    if (!b || !b->writer || !article)
+    if (!b || !b->render || !article)
         return error_set(err, NASHRA_EINVAL, "no open bulletin or no article given");
     nashra_status rc = NASHRA_OK;
-    if (b->stories)
-        rc = audio_writer_silence(b->writer, ms_to_frames(b->rate, b->config.story_pause_ms),
-                                  err);
+    if (b->layout.story_count) {
+        int pause = b->config.story_pause_ms;
+        if (b->mix && b->config.between) {
+            /* The stinger sits in the middle of the story pause. */
+            rc = feed(b, NULL, ms_to_frames(b->synth_rate, pause / 2), err);
+            if (!rc)
+                rc = mix_plan_insert(b->mix, MIX_BETWEEN, position(b), err);
+            pause -= pause / 2;
+        }
+        if (!rc)
+            rc = feed(b, NULL, ms_to_frames(b->synth_rate, pause), err);
+    } else if (b->mix && b->config.intro) {
+        rc = mix_plan_insert(b->mix, MIX_INTRO, position(b), err);
+    }
     if (rc)
         return rc;
+    if (!layout_add_story(&b->layout, nashra_article_headline(article),
+                          nashra_article_name(article), nashra_article_sha256(article),
+                          position(b)))
+        return error_set(err, NASHRA_ENOMEM, "out of memory");
     b->story_started = false;
     b->failure = NASHRA_OK;
     b->err = err;
@@ -157,30 +388,197 @@ nashra_status nashra_bulletin_add(nashra_bulletin *b, const nashra_article *arti
     b->err = NULL;
     if (!rc)
         rc = b->failure;
+    if (!rc && b->mix)
+        rc = mix_plan_story_end(b->mix, position(b), err);
+    if (rc)
+        layout_pop_story(&b->layout);
+    return rc;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+
+static void stamp_times(nashra_bulletin *b)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    strftime(b->made, sizeof b->made, "%Y-%m-%dT%H:%M:%S%z", &tm);
+    strftime(b->made_date, sizeof b->made_date, "%Y-%m-%d", &tm);
+    strftime(b->made_time, sizeof b->made_time, "%H:%M:%S", &tm);
+}
+
+typedef struct tag_store {
+    audio_tags tags;
+    audio_chapter *chapters;
+    char date[11], time[9], cut_id[64], description[256], software[64];
+} tag_store;
+
+/* Tags for stories [first, first + count), positions relative to offset, total frames. */
+static nashra_status make_tags(const nashra_bulletin *b, size_t first, size_t count,
+                               long long offset, long long total, tag_store *t,
+                               nashra_error *err)
+{
+    memset(t, 0, sizeof *t);
+    struct tm slot;
+    bool has_slot = b->config.slot && parse_slot(b->config.slot, &slot);
+    if (has_slot) {
+        strftime(t->date, sizeof t->date, "%Y-%m-%d", &slot);
+        strftime(t->time, sizeof t->time, "%H:%M:%S", &slot);
+    } else {
+        snprintf(t->date, sizeof t->date, "%s", b->made_date);
+        snprintf(t->time, sizeof t->time, "%s", b->made_time);
+    }
+    char compact[32];
+    snprintf(compact, sizeof compact, "%.4s%.2s%.2s-%.2s%.2s", t->date, t->date + 5, t->date + 8,
+             t->time, t->time + 3);
+    if (count == b->layout.story_count)
+        snprintf(t->cut_id, sizeof t->cut_id, "NASHRA-%s", compact);
+    else
+        snprintf(t->cut_id, sizeof t->cut_id, "NASHRA-%s-S%02zu", compact, first + 1);
+    snprintf(t->description, sizeof t->description,
+             "Arabic news bulletin, %zu %s, %s profile", count, count == 1 ? "story" : "stories",
+             nashra_profile_name(b->profile));
+    snprintf(t->software, sizeof t->software, "nashra %s", nashra_version());
+    t->chapters = calloc(count ? count : 1, sizeof *t->chapters);
+    if (!t->chapters)
+        return error_set(err, NASHRA_ENOMEM, "out of memory");
+    for (size_t i = 0; i < count; i++) {
+        const layout_story *s = &b->layout.stories[first + i];
+        t->chapters[i].title = s->title;
+        t->chapters[i].start = s->start - offset;
+        t->chapters[i].end =
+            i + 1 < count ? b->layout.stories[first + i + 1].start - offset : total;
+    }
+    t->tags = (audio_tags){
+        .title = count == 1 && b->layout.story_count > 1
+                     ? b->layout.stories[first].title
+                     : b->config.title ? b->config.title : DEFAULT_TITLE,
+        .artist = b->config.station,
+        .cut_id = t->cut_id,
+        .date = t->date,
+        .time = t->time,
+        .has_slot = has_slot,
+        .made_date = b->made_date,
+        .made_time = b->made_time,
+        .software = t->software,
+        .description = t->description,
+        .chapters = t->chapters,
+        .chapter_count = count,
+    };
+    return NASHRA_OK;
+}
+
+static nashra_status write_one(nashra_bulletin *b, const char *path, size_t first, size_t count,
+                               long long start, long long end, const audio_loudness *measured,
+                               audio_result *result, nashra_error *err)
+{
+    tag_store t;
+    nashra_status rc = make_tags(b, first, count, start, end - start, &t, err);
     if (!rc)
-        b->stories++;
+        rc = audio_output_write(path, b->config.overwrite != 0, &b->spec, &t.tags, b->render,
+                                start, end, measured, result, err);
+    if (!rc && b->config.sidecars) {
+        meta_facts f = {
+            .audio_path = path,
+            .profile = nashra_profile_name(b->profile),
+            .container = profile_container_name(b->spec.container),
+            .spec = &b->spec,
+            .result = result,
+            .title = t.tags.title,
+            .station = b->config.station,
+            .slot = b->config.slot,
+            .made = b->made,
+            .espeak_version = synth_version(),
+            .voice = b->config.voice,
+            .frames = end - start,
+            .offset = start,
+            .first_story = first,
+            .story_count = count,
+        };
+        rc = meta_write_sidecars(&b->layout, &f, b->config.overwrite != 0, err);
+    }
+    free(t.chapters);
+    return rc;
+}
+
+/* One file a story in dir, named NN.EXT, from the start of its story pause's second half to
+ * the end of its last sentence (plus the half pause after it). */
+static nashra_status write_split(nashra_bulletin *b, long long total, nashra_error *err)
+{
+    const char *dir = b->config.split_dir;
+    size_t n = b->layout.story_count;
+    nashra_status rc = NASHRA_OK;
+    for (size_t i = 0; !rc && i < n; i++) {
+        const layout_story *s = &b->layout.stories[i];
+        long long lead = ms_to_frames(b->spec.rate, 300);
+        long long start = s->start > lead ? s->start - lead : 0;
+        long long end = s->end + lead < total ? s->end + lead : total;
+        char path[4096];
+        if (snprintf(path, sizeof path, "%s/%02zu%s", dir, i + 1,
+                     profile_extension(b->spec.container)) >= (int)sizeof path)
+            return error_set(err, NASHRA_EINVAL, "%s: directory name too long", dir);
+        audio_result r;
+        rc = write_one(b, path, i, 1, start, end, NULL, &r, err);
+    }
     return rc;
 }
 
 nashra_status nashra_bulletin_finish(nashra_bulletin *b, nashra_bulletin_info *info,
                                      nashra_error *err)
 {
-    if (!b || !b->writer)
+    if (!b || !b->render)
         return error_set(err, NASHRA_EINVAL, "no open bulletin");
-    if (!b->stories)
+    if (!b->layout.story_count)
         return error_set(err, NASHRA_EINPUT, "the bulletin has no stories");
-    long long frames = audio_writer_frames(b->writer);
-    nashra_status rc = audio_writer_commit(b->writer, err);
-    b->writer = NULL;
+    nashra_status rc = audio_resampler_flush(b->resampler, to_render, b, err);
+    if (rc)
+        return rc;
+    b->stream_out0 = audio_render_frames(b->render);
+    b->stream_in = 0;
+    audio_loudness measured;
+    if (b->meter && (rc = audio_meter_report(b->meter, &measured, err)))
+        return rc;
+    if (b->mix) {
+        /* Jingles and bed go in now that the speech's loudness is known. */
+        if (b->config.outro)
+            rc = mix_plan_insert(b->mix, MIX_OUTRO, audio_render_frames(b->render), err);
+        audio_render *mixed = NULL;
+        char *dir = rc ? NULL : atomic_dirname(b->path);
+        if (!rc && !dir)
+            rc = error_set(err, NASHRA_ENOMEM, "out of memory");
+        if (!rc)
+            rc = mix_render(b->mix, b->render, &b->layout, measured.integrated, dir, &mixed,
+                            &measured, err);
+        free(dir);
+        if (rc)
+            return rc;
+        audio_render_destroy(b->render);
+        b->render = mixed;
+    }
+    long long total = audio_render_frames(b->render);
+    stamp_times(b);
+    if (b->config.split_dir && (rc = write_split(b, total, err)))
+        return rc;
+    rc = write_one(b, b->path, 0, b->layout.story_count, 0, total, b->meter ? &measured : NULL,
+                   &b->result, err);
     if (rc)
         return rc;
     if (info) {
-        info->frames = frames;
-        info->sample_rate = b->rate;
-        info->seconds = (double)frames / b->rate;
-        info->stories = b->stories;
-        info->sentences = b->sentences;
+        info->frames = total;
+        info->sample_rate = b->spec.rate;
+        info->seconds = (double)total / b->spec.rate;
+        info->stories = b->layout.story_count;
+        info->sentences = b->layout.sentence_count;
+        info->channels = (int)b->spec.channels;
+        info->container = profile_container_name(b->spec.container);
+        info->loudness = b->result.loudness.integrated;
+        info->loudness_range = b->result.loudness.range;
+        info->true_peak = b->result.loudness.true_peak;
+        info->gain = b->result.gain_db;
+        info->limited = b->result.limited_db;
     }
+    audio_render_destroy(b->render);
+    b->render = NULL;
     return NASHRA_OK;
 }
 
@@ -188,8 +586,16 @@ void nashra_bulletin_destroy(nashra_bulletin *b)
 {
     if (!b)
         return;
-    audio_writer_discard(b->writer);
+    audio_render_destroy(b->render);
+    audio_resampler_destroy(b->resampler);
+    audio_meter_destroy(b->meter);
+    mix_plan_destroy(b->mix);
+    layout_free(&b->layout);
     clip_free(&b->clip);
+    free(b->fbuf);
+    free(b->path);
+    for (size_t i = 0; i < sizeof b->owned / sizeof *b->owned; i++)
+        free(b->owned[i]);
     free(b);
 }
 

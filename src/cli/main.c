@@ -1,5 +1,6 @@
 /* The nashra command: a thin layer over the public API in nashra.h. */
 #include <getopt.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +14,7 @@ static const char usage_main[] =
     "Turn Arabic news articles into a spoken audio bulletin.\n"
     "\n"
     "Commands:\n"
-    "  bulletin   synthesize articles into one bulletin (WAV)\n"
+    "  bulletin   synthesize articles into one bulletin (WAV, FLAC, MP3, Opus)\n"
     "  normalize  print the sentences exactly as they will be spoken\n"
     "\n"
     "Options:\n"
@@ -24,15 +25,37 @@ static const char usage_main[] =
     "Exit status: 0 on success, 2 for usage errors and bad input, 1 for other failures.\n";
 
 static const char usage_bulletin[] =
-    "Usage: nashra bulletin -o OUTPUT.wav [OPTION]... ARTICLE...\n"
+    "Usage: nashra bulletin -o OUTPUT [OPTION]... ARTICLE...\n"
     "Synthesize the articles, in the order given, into one spoken bulletin: for each story the\n"
     "headline, a pause, the body, and a longer pause before the next story.\n"
     "ARTICLE is a UTF-8 text file (first line the headline, blank lines between paragraphs),\n"
     "a directory (its .txt files in name order), or '-' for standard input.\n"
     "\n"
     "Options:\n"
-    "  -o, --output FILE          write the bulletin to FILE (16-bit PCM WAV)\n"
-    "  -f, --force                replace FILE if it exists\n"
+    "  -o, --output FILE          write the bulletin to FILE (.wav .flac .mp3 .opus), with\n"
+    "                             FILE's name and .json, .vtt and .srt beside it\n"
+    "  -f, --force                replace FILE and its sidecars if they exist\n"
+    "      --profile NAME         broadcast (WAV 48 kHz 24-bit, -23 LUFS, -1 dBTP), atsc\n"
+    "                             (-24 LKFS, -2 dBTP), podcast (MP3 44.1 kHz, -19 LUFS),\n"
+    "                             archive (FLAC 48 kHz 24-bit, -23 LUFS), opus (-19 LUFS),\n"
+    "                             raw (WAV at 22050 Hz 16-bit, untouched); default: from\n"
+    "                             FILE's extension\n"
+    "      --format FMT           wav, flac, mp3 or opus, instead of the profile's\n"
+    "      --sample-rate HZ       output rate (default: the profile's)\n"
+    "      --bit-depth N          16 or 24, for WAV and FLAC\n"
+    "      --loudness LUFS        integrated loudness target, -70 to -5\n"
+    "      --true-peak DBTP       true-peak ceiling, -20 to -0.1\n"
+    "      --bitrate KBPS         MP3 or Opus bitrate\n"
+    "      --stereo               two channels (podcast target -16 LUFS)\n"
+    "      --title TEXT           the bulletin's title in its metadata\n"
+    "      --station TEXT         the station's name in its metadata\n"
+    "      --slot YYYY-MM-DDTHH:MM  the scheduled air time\n"
+    "      --intro FILE           a jingle before the bulletin\n"
+    "      --outro FILE           a jingle after it\n"
+    "      --between FILE         a stinger between stories\n"
+    "      --bed FILE             music under each headline, ducked under the voice\n"
+    "      --split DIR            also write each story to DIR/NN.EXT with its sidecars\n"
+    "      --no-sidecars          do not write the .json, .vtt and .srt files\n"
     "  -v, --voice NAME           espeak-ng voice, optionally NAME+VARIANT (default: ar)\n"
     "  -r, --rate N               speaking rate in espeak-ng words per minute, 80-450 (default: 165)\n"
     "  -p, --pitch N              pitch, 0-100 (default: 45)\n"
@@ -155,15 +178,41 @@ static void catch_signals(void)
     sigaction(SIGHUP, &sa, NULL);
 }
 
-enum { OPT_HEADLINE_PAUSE = 256, OPT_SENTENCE_PAUSE, OPT_PARAGRAPH_PAUSE, OPT_STORY_PAUSE };
+enum {
+    OPT_HEADLINE_PAUSE = 256,
+    OPT_SENTENCE_PAUSE,
+    OPT_PARAGRAPH_PAUSE,
+    OPT_STORY_PAUSE,
+    OPT_PROFILE,
+    OPT_FORMAT,
+    OPT_SAMPLE_RATE,
+    OPT_BIT_DEPTH,
+    OPT_LOUDNESS,
+    OPT_TRUE_PEAK,
+    OPT_BITRATE,
+    OPT_STEREO,
+    OPT_TITLE,
+    OPT_STATION,
+    OPT_SLOT,
+    OPT_INTRO,
+    OPT_OUTRO,
+    OPT_BETWEEN,
+    OPT_BED,
+    OPT_SPLIT,
+    OPT_NO_SIDECARS
+};
 
 static void print_summary(const char *path, const nashra_bulletin_info *info)
 {
     int minutes = (int)(info->seconds / 60);
     double seconds = info->seconds - minutes * 60;
-    printf("%s: %zu %s, %zu sentences, %d:%04.1f (%.1f s) at %d Hz\n", path, info->stories,
-           info->stories == 1 ? "story" : "stories", info->sentences, minutes, seconds,
-           info->seconds, info->sample_rate);
+    printf("%s: %zu %s, %zu sentences, %d:%04.1f (%.1f s) at %d Hz, %s %s", path,
+           info->stories, info->stories == 1 ? "story" : "stories", info->sentences, minutes,
+           seconds, info->seconds, info->sample_rate, info->channels == 1 ? "mono" : "stereo",
+           info->container);
+    if (isfinite(info->loudness))
+        printf(", %.1f LUFS, %.1f dBTP", info->loudness, info->true_peak);
+    putchar('\n');
 }
 
 static int cmd_bulletin(int argc, char **argv)
@@ -178,6 +227,23 @@ static int cmd_bulletin(int argc, char **argv)
         {"sentence-pause", required_argument, NULL, OPT_SENTENCE_PAUSE},
         {"paragraph-pause", required_argument, NULL, OPT_PARAGRAPH_PAUSE},
         {"story-pause", required_argument, NULL, OPT_STORY_PAUSE},
+        {"profile", required_argument, NULL, OPT_PROFILE},
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {"sample-rate", required_argument, NULL, OPT_SAMPLE_RATE},
+        {"bit-depth", required_argument, NULL, OPT_BIT_DEPTH},
+        {"loudness", required_argument, NULL, OPT_LOUDNESS},
+        {"true-peak", required_argument, NULL, OPT_TRUE_PEAK},
+        {"bitrate", required_argument, NULL, OPT_BITRATE},
+        {"stereo", no_argument, NULL, OPT_STEREO},
+        {"title", required_argument, NULL, OPT_TITLE},
+        {"station", required_argument, NULL, OPT_STATION},
+        {"slot", required_argument, NULL, OPT_SLOT},
+        {"intro", required_argument, NULL, OPT_INTRO},
+        {"outro", required_argument, NULL, OPT_OUTRO},
+        {"between", required_argument, NULL, OPT_BETWEEN},
+        {"bed", required_argument, NULL, OPT_BED},
+        {"split", required_argument, NULL, OPT_SPLIT},
+        {"no-sidecars", no_argument, NULL, OPT_NO_SIDECARS},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
@@ -205,6 +271,41 @@ static int cmd_bulletin(int argc, char **argv)
         case OPT_STORY_PAUSE:
             ok = cli_parse_int("--story-pause", optarg, 0, 60000, &cfg.story_pause_ms);
             break;
+        case OPT_PROFILE:
+            if (nashra_profile_from_name(optarg, &cfg.profile))
+                return cli_error(EXIT_USAGE, "--profile: unknown profile '%s' (broadcast, atsc, "
+                                 "podcast, archive, opus, raw)", optarg);
+            break;
+        case OPT_FORMAT:
+            if (nashra_format_from_name(optarg, &cfg.format))
+                return cli_error(EXIT_USAGE, "--format: unknown format '%s' (wav, flac, mp3, "
+                                 "opus)", optarg);
+            break;
+        case OPT_SAMPLE_RATE:
+            ok = cli_parse_int("--sample-rate", optarg, 8000, 192000, &cfg.sample_rate);
+            break;
+        case OPT_BIT_DEPTH:
+            ok = cli_parse_int("--bit-depth", optarg, 16, 24, &cfg.bit_depth);
+            if (ok && cfg.bit_depth != 16 && cfg.bit_depth != 24)
+                ok = !cli_error(EXIT_USAGE, "--bit-depth: give 16 or 24");
+            break;
+        case OPT_LOUDNESS:
+            ok = cli_parse_double("--loudness", optarg, -70, -5, &cfg.loudness);
+            break;
+        case OPT_TRUE_PEAK:
+            ok = cli_parse_double("--true-peak", optarg, -20, -0.1, &cfg.true_peak);
+            break;
+        case OPT_BITRATE: ok = cli_parse_int("--bitrate", optarg, 6, 320, &cfg.bitrate); break;
+        case OPT_STEREO: cfg.stereo = 1; break;
+        case OPT_TITLE: cfg.title = optarg; break;
+        case OPT_STATION: cfg.station = optarg; break;
+        case OPT_SLOT: cfg.slot = optarg; break;
+        case OPT_INTRO: cfg.intro = optarg; break;
+        case OPT_OUTRO: cfg.outro = optarg; break;
+        case OPT_BETWEEN: cfg.between = optarg; break;
+        case OPT_BED: cfg.bed = optarg; break;
+        case OPT_SPLIT: cfg.split_dir = optarg; break;
+        case OPT_NO_SIDECARS: cfg.sidecars = 0; break;
         case 'q': quiet = 1; break;
         case 'h': fputs(usage_bulletin, stdout); return EXIT_OK;
         default: return cli_error(EXIT_USAGE, "try 'nashra bulletin --help'");

@@ -37,6 +37,23 @@ bool cli_parse_int(const char *name, const char *text, int lo, int hi, int *out)
     return true;
 }
 
+bool cli_parse_double(const char *name, const char *text, double lo, double hi, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (!*text || *end || errno == ERANGE || v != v) {
+        cli_error(EXIT_USAGE, "%s: '%s' is not a number", name, text);
+        return false;
+    }
+    if (v < lo || v > hi) {
+        cli_error(EXIT_USAGE, "%s: %g is out of range (%g to %g)", name, v, lo, hi);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
 static bool push(cli_inputs *in, const char *path)
 {
     char **p = realloc(in->paths, (in->count + 1) * sizeof *p);

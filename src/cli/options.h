@@ -14,6 +14,9 @@ int cli_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3
 /* Parses a whole decimal integer in [lo, hi] for option name; prints the error itself. */
 bool cli_parse_int(const char *name, const char *text, int lo, int hi, int *out);
 
+/* The same for a decimal number in [lo, hi]. */
+bool cli_parse_double(const char *name, const char *text, double lo, double hi, double *out);
+
 /* The articles named by the arguments: files, '-' for standard input, and directories,
  * whose .txt files are taken in name order. */
 typedef struct cli_inputs {

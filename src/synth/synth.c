@@ -201,6 +201,12 @@ nashra_status synth_phonemes(const char *text, buf *out, nashra_error *err)
     return NASHRA_OK;
 }
 
+const char *synth_version(void)
+{
+    const char *data = NULL;
+    return espeak_Info(&data);
+}
+
 void synth_shutdown(void)
 {
     if (engine_state == ENGINE_ON)

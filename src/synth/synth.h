@@ -37,6 +37,9 @@ nashra_status synth_phonemes(const char *text, buf *out, nashra_error *err);
 /* Checks a voice name: at most 32 characters of [A-Za-z0-9_-/] with one optional "+variant". */
 bool synth_voice_name_ok(const char *name);
 
+/* espeak-ng's version, e.g. "1.51" (after synth_setup). */
+const char *synth_version(void);
+
 void synth_shutdown(void);
 
 #endif

@@ -215,7 +215,7 @@ static void bulletin_of_seed_article(void **state)
     (void)state;
     const char *seed = NASHRA_SHARED_DIR "/seed-article.txt";
     WORK(out, "seed.wav");
-    run_result r = run(NULL, "bulletin", "-o", out, seed, NULL);
+    run_result r = run(NULL, "bulletin", "--profile", "raw", "-o", out, seed, NULL);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, out));
     assert_non_null(strstr(r.out, "1 story"));
@@ -239,8 +239,8 @@ static void bulletin_of_samples(void **state)
 {
     (void)state;
     WORK(out, "samples.wav");
-    run_result r = run(NULL, "bulletin", "--story-pause", "3000", "--headline-pause", "1000",
-                       "-o", out, NASHRA_SAMPLES_DIR, NULL);
+    run_result r = run(NULL, "bulletin", "--profile", "raw", "--story-pause", "3000",
+                       "--headline-pause", "1000", "-o", out, NASHRA_SAMPLES_DIR, NULL);
     if (r.status != 0)
         fail_msg("exit %d: %s", r.status, r.err);
     result_free(&r);

@@ -1,4 +1,7 @@
-/* Tests of the audio module: trimming clips, and the WAV writer's file handling. */
+/* Tests of the audio module: trimming, resampling, loudness, the limiter, ID3 tags, and the
+ * output stage writing every container with its metadata. */
+#include <dirent.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,12 +12,16 @@
 #include <sndfile.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <dirent.h>
 
 #include <cmocka.h>
 
 #include "audio/clip.h"
-#include "audio/writer.h"
+#include "audio/id3.h"
+#include "audio/limiter.h"
+#include "audio/loudness.h"
+#include "audio/output.h"
+#include "audio/render.h"
+#include "audio/resample.h"
 
 static void trimming(void **state)
 {
@@ -40,7 +47,256 @@ static void trimming(void **state)
     clip_free(&c);
 }
 
-/* Count of entries in dir whose name starts with prefix. */
+static float *sine(double freq, double amp, int rate, size_t n)
+{
+    float *x = malloc(n * sizeof *x);
+    assert_non_null(x);
+    for (size_t i = 0; i < n; i++)
+        x[i] = (float)(amp * sin(2 * M_PI * freq * (double)i / rate));
+    return x;
+}
+
+static void resampling(void **state)
+{
+    (void)state;
+    nashra_error err = {0};
+    /* An impulse at 1 s of 22050 Hz lands at 1 s of 48000 Hz: the output is aligned. */
+    size_t n = 44100;
+    float *x = calloc(n, sizeof *x);
+    assert_non_null(x);
+    x[22050] = 1;
+    float *y;
+    size_t m;
+    assert_int_equal(audio_resample_buffer(x, n, 1, 22050, 48000, &y, &m, &err), NASHRA_OK);
+    assert_true(m >= 95999 && m <= 96001);
+    size_t peak = 0;
+    for (size_t i = 0; i < m; i++)
+        if (fabsf(y[i]) > fabsf(y[peak]))
+            peak = i;
+    assert_true(peak >= 47999 && peak <= 48001);
+    free(x);
+    free(y);
+
+    /* A 1 kHz tone keeps its level (and its zero crossings count its frequency). */
+    x = sine(1000, 0.5, 22050, n);
+    assert_int_equal(audio_resample_buffer(x, n, 1, 22050, 44100, &y, &m, &err), NASHRA_OK);
+    double sum = 0;
+    int crossings = 0;
+    for (size_t i = 4410; i < m - 4410; i++) {
+        sum += (double)y[i] * y[i];
+        crossings += (y[i - 1] < 0) != (y[i] < 0);
+    }
+    double rms = sqrt(sum / (double)(m - 8820));
+    assert_true(fabs(rms - 0.5 / sqrt(2)) < 0.005);
+    assert_true(abs(crossings - 2 * 1000 * (int)(m - 8820) / 44100) <= 2);
+    free(x);
+    free(y);
+
+    /* Bad settings are refused. */
+    audio_resampler *r;
+    assert_int_equal(audio_resampler_create(0, 48000, 1, &r, &err), NASHRA_EINVAL);
+}
+
+static void loudness(void **state)
+{
+    (void)state;
+    /* EBU Tech 3341: a 1 kHz sine at -20 dBFS peak in one channel reads -23.0 LUFS. */
+    nashra_error err = {0};
+    int rate = 48000;
+    size_t n = (size_t)rate * 20;
+    float *x = sine(1000, 0.1, rate, n);
+    audio_meter *m;
+    assert_int_equal(audio_meter_create(rate, 1, &m, &err), NASHRA_OK);
+    assert_int_equal(audio_meter_add(m, x, n, &err), NASHRA_OK);
+    audio_loudness l;
+    assert_int_equal(audio_meter_report(m, &l, &err), NASHRA_OK);
+    assert_true(fabs(l.integrated - -23.0) < 0.1);
+    assert_true(fabs(l.true_peak - -20.0) < 0.2);
+    assert_true(fabs(l.max_momentary - -23.0) < 0.2);
+    assert_true(fabs(l.max_short_term - -23.0) < 0.2);
+    assert_true(l.range < 0.5);
+    audio_meter_destroy(m);
+    free(x);
+}
+
+static void limiting(void **state)
+{
+    (void)state;
+    nashra_error err = {0};
+    int rate = 48000;
+    /* Quiet speech-like tone with loud bursts whose peaks fall between samples. */
+    size_t n = (size_t)rate * 4;
+    float *x = sine(11000, 0.2, rate, n);
+    for (size_t i = (size_t)rate; i < (size_t)rate + 4800; i++)
+        x[i] *= 10; /* +6 dBFS burst, true peak above the samples */
+    audio_limiter *l;
+    assert_int_equal(audio_limiter_create(rate, 1, -1.0, 5, 200, &l, &err), NASHRA_OK);
+    size_t lat = audio_limiter_latency(l);
+    float *y = malloc((n + lat) * sizeof *y);
+    assert_non_null(y);
+    audio_limiter_process(l, x, y, n);
+    float zeros[512] = {0};
+    audio_limiter_process(l, zeros, y + n, lat);
+    assert_true(audio_limiter_max_reduction(l) < -6);
+
+    /* The output, measured for true peak, stays under the ceiling (+ a little for the meter's
+     * own interpolation). */
+    audio_meter *m;
+    assert_int_equal(audio_meter_create(rate, 1, &m, &err), NASHRA_OK);
+    assert_int_equal(audio_meter_add(m, y + lat, n, &err), NASHRA_OK);
+    audio_loudness lo;
+    assert_int_equal(audio_meter_report(m, &lo, &err), NASHRA_OK);
+    assert_true(lo.true_peak <= -0.9);
+    audio_meter_destroy(m);
+
+    /* Away from the burst, the quiet part passes untouched (delayed by the latency). */
+    for (size_t i = 1000; i < 2000; i++)
+        assert_true(fabsf(y[i + lat] - x[i]) < 1e-6f);
+    /* And it recovers within a second after the burst. */
+    size_t after = (size_t)rate * 2 + (size_t)rate / 2;
+    for (size_t i = after; i < after + 1000; i++)
+        assert_true(fabsf(y[i + lat] - x[i]) < 0.002f);
+    /* No step in the gain: consecutive gains across the attack differ by little. */
+    audio_limiter_destroy(l);
+    free(x);
+    free(y);
+}
+
+/* On a steady signal with one loud burst the gain glides down before the burst and back up
+ * after it: no step, and no fast recovery that would pump on speech. */
+static void limiter_gain_is_smooth(void **state)
+{
+    (void)state;
+    nashra_error err = {0};
+    int rate = 48000;
+    size_t n = (size_t)rate;
+    float *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
+    assert_non_null(x);
+    assert_non_null(y);
+    for (size_t i = 0; i < n; i++)
+        x[i] = i >= 24000 && i < 24100 ? 2.0f : 0.25f;
+    audio_limiter *l;
+    assert_int_equal(audio_limiter_create(rate, 1, -1.0, 5, 200, &l, &err), NASHRA_OK);
+    size_t lat = audio_limiter_latency(l);
+    audio_limiter_process(l, x, y, n);
+    double prev = 1, lowest = 1;
+    size_t lowest_at = 0;
+    for (size_t i = lat + 1; i < n; i++) {
+        double g = y[i] / x[i - lat];
+        assert_true(fabs(g - prev) < 0.004); /* at most 0.4 % a sample */
+        assert_true(y[i] <= 0.892f);         /* -1 dBFS */
+        if (g < lowest) {
+            lowest = g;
+            lowest_at = i - lat;
+        }
+        prev = g;
+    }
+    /* 0.891 / 2, less the interpolated overshoot at the burst's edges. */
+    if (!(lowest < 0.446 && lowest > 0.36))
+        fail_msg("lowest gain %.3f", lowest);
+    assert_true(lowest_at >= 24000 - 5 && lowest_at < 24100);
+    /* 100 ms after the burst the gain has recovered less than 60 % of the way. */
+    double g100 = y[24100 + 4800 + lat] / x[24100 + 4800];
+    assert_true(g100 < lowest + 0.6 * (1 - lowest));
+    assert_true(g100 > lowest + 0.2 * (1 - lowest));
+    audio_limiter_destroy(l);
+    free(x);
+    free(y);
+}
+
+static uint32_t syncsafe(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 21 | (uint32_t)p[1] << 14 | (uint32_t)p[2] << 7 | p[3];
+}
+
+/* Finds frame id in an ID3v2.4 tag's frames; returns its body and size. */
+static const unsigned char *find_frame(const unsigned char *frames, size_t len, const char *id,
+                                       size_t skip, uint32_t *size)
+{
+    size_t pos = 0;
+    while (pos + 10 <= len) {
+        uint32_t sz = syncsafe(frames + pos + 4);
+        if (!memcmp(frames + pos, id, 4) && skip-- == 0) {
+            *size = sz;
+            return frames + pos + 10;
+        }
+        pos += 10 + sz;
+    }
+    return NULL;
+}
+
+static const char title_ar[] = "نشرة الثامنة";
+static const char station_ar[] = "إذاعة الصباح";
+static const char story1[] = "عنوان القصة الأولى";
+static const char story2[] = "القصة الثانية";
+
+static audio_tags test_tags(audio_chapter *ch)
+{
+    ch[0] = (audio_chapter){story1, 0, 48000};
+    ch[1] = (audio_chapter){story2, 48000, 144000};
+    return (audio_tags){.title = title_ar, .artist = station_ar, .cut_id = "NASHRA-20261124-0800",
+                        .date = "2026-11-24", .time = "08:00:00", .has_slot = 1,
+                        .made_date = "2026-11-23", .made_time = "21:15:00",
+                        .software = "nashra 0.1.0", .description = "test bulletin",
+                        .chapters = ch, .chapter_count = 2};
+}
+
+static void id3_tag(void **state)
+{
+    (void)state;
+    audio_chapter ch[2];
+    audio_tags t = test_tags(ch);
+    buf b = BUF_INIT;
+    nashra_error err = {0};
+    assert_int_equal(audio_id3_build(&t, 48000, &b, &err), NASHRA_OK);
+    const unsigned char *p = (const unsigned char *)b.data;
+    assert_memory_equal(p, "ID3\x04\x00\x00", 6);
+    uint32_t size = syncsafe(p + 6);
+    assert_int_equal(size + 10, b.len);
+    uint32_t fs;
+    const unsigned char *f = find_frame(p + 10, size, "TIT2", 0, &fs);
+    assert_non_null(f);
+    assert_int_equal(f[0], 3); /* UTF-8 */
+    assert_int_equal(fs - 1, strlen(title_ar));
+    assert_memory_equal(f + 1, title_ar, fs - 1);
+    f = find_frame(p + 10, size, "TPE1", 0, &fs);
+    assert_non_null(f);
+    assert_memory_equal(f + 1, station_ar, fs - 1);
+    f = find_frame(p + 10, size, "TDRC", 0, &fs);
+    assert_memory_equal(f + 1, "2026-11-24T08:00:00", fs - 1);
+    f = find_frame(p + 10, size, "CTOC", 0, &fs);
+    assert_non_null(f);
+    assert_memory_equal(f, "toc\0\x03\x02" "chp1\0chp2\0", 16);
+    /* The second chapter: 1000 ms to 3000 ms, titled in UTF-8. */
+    f = find_frame(p + 10, size, "CHAP", 1, &fs);
+    assert_non_null(f);
+    assert_memory_equal(f, "chp2\0", 5);
+    assert_memory_equal(f + 5, "\x00\x00\x03\xe8\x00\x00\x0b\xb8", 8);
+    uint32_t sub;
+    const unsigned char *t2 = find_frame(f + 21, fs - 21, "TIT2", 0, &sub);
+    assert_non_null(t2);
+    assert_memory_equal(t2 + 1, story2, sub - 1);
+    buf_free(&b);
+}
+
+/* A render of speech-like audio: a tone gated on and off, 3 s at 48 kHz. */
+static audio_render *test_render(const char *dir, unsigned channels, double amp)
+{
+    nashra_error err = {0};
+    audio_render *r;
+    assert_int_equal(audio_render_create(dir, channels, &r, &err), NASHRA_OK);
+    float frame[2];
+    for (int i = 0; i < 144000; i++) {
+        double env = (i / 4800) % 3 == 2 ? 0 : 1;
+        float v = (float)(amp * env * sin(2 * M_PI * 440 * i / 48000.0) *
+                          (1 + 0.5 * sin(2 * M_PI * 3 * i / 48000.0)));
+        frame[0] = frame[1] = v;
+        assert_int_equal(audio_render_write(r, frame, 1, &err), NASHRA_OK);
+    }
+    assert_int_equal(audio_render_frames(r), 144000);
+    return r;
+}
+
 static int count_files(const char *dir, const char *prefix)
 {
     DIR *d = opendir(dir);
@@ -53,67 +309,131 @@ static int count_files(const char *dir, const char *prefix)
     return n;
 }
 
-static void writer_files(void **state)
+typedef struct case_row {
+    const char *name;
+    audio_container container;
+    int rate;
+    int depth;
+    unsigned channels;
+    double target, ceiling;
+    int sf_major;
+} case_row;
+
+static void output_containers(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/nashra-writer-XXXXXX";
+    char dir[] = "/tmp/nashra-output-XXXXXX";
     assert_non_null(mkdtemp(dir));
-    char path[256];
-    snprintf(path, sizeof path, "%s/out.wav", dir);
-    nashra_error err = {0};
-    audio_writer *w = NULL;
+    static const case_row rows[] = {
+        {"b.wav", AUDIO_WAV, 48000, 24, 1, -23, -1, SF_FORMAT_WAV},
+        {"a.flac", AUDIO_FLAC, 48000, 16, 1, -23, -1, SF_FORMAT_FLAC},
+        {"p.mp3", AUDIO_MP3, 44100, 16, 2, -16, -1, SF_FORMAT_MPEG},
+        {"o.opus", AUDIO_OPUS, 48000, 16, 1, -19, -1, SF_FORMAT_OGG},
+    };
+    for (size_t k = 0; k < sizeof rows / sizeof *rows; k++) {
+        const case_row *row = &rows[k];
+        nashra_error err = {0};
+        /* Loud enough that the gain needs the limiter for the podcast row. */
+        audio_render *r = test_render(dir, row->channels, row->container == AUDIO_MP3 ? 0.5 : 0.05);
+        audio_render *src = r;
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s", dir, row->name);
+        audio_spec spec = {row->container, 48000, row->channels, row->depth, true, true,
+                           row->target, row->ceiling, 0};
+        audio_chapter ch[2];
+        audio_tags tags = test_tags(ch);
+        audio_result res;
+        if (row->rate != 48000) {
+            /* The output stage writes at the render's rate: make one at 44.1 kHz. */
+            audio_render *r2;
+            assert_int_equal(audio_render_create(dir, row->channels, &r2, &err), NASHRA_OK);
+            assert_int_equal(audio_render_rewind(r, &err), NASHRA_OK);
+            size_t total = 144000 * row->channels;
+            float *all = malloc(total * sizeof *all), *y;
+            size_t m;
+            assert_int_equal(audio_render_read(r, all, 144000), 144000);
+            assert_int_equal(audio_resample_buffer(all, 144000, row->channels, 48000, row->rate,
+                                                   &y, &m, &err), NASHRA_OK);
+            assert_int_equal(audio_render_write(r2, y, m, &err), NASHRA_OK);
+            free(all);
+            free(y);
+            src = r2;
+            spec.rate = row->rate;
+            ch[0].end = ch[1].start = 44100;
+            ch[1].end = (long long)m;
+        }
+        long long frames = audio_render_frames(src);
+        assert_int_equal(audio_output_write(path, false, &spec, &tags, src, 0, frames, NULL, &res,
+                                            &err), NASHRA_OK);
+        assert_int_equal(count_files(dir, row->name), 1); /* no temporary left */
 
-    /* Written under a temporary name; the path appears only on commit. */
-    assert_int_equal(audio_writer_open(path, 22050, false, &w, &err), NASHRA_OK);
-    int16_t tone[441];
-    for (int i = 0; i < 441; i++)
-        tone[i] = (int16_t)((i % 20) * 1000 - 10000);
-    assert_int_equal(audio_writer_write(w, tone, 441, &err), NASHRA_OK);
-    assert_int_equal(audio_writer_silence(w, 10000, &err), NASHRA_OK);
-    assert_int_equal(audio_writer_frames(w), 10441);
-    assert_int_equal(access(path, F_OK), -1);
-    assert_int_equal(count_files(dir, "out.wav.tmp-"), 1);
-    assert_int_equal(audio_writer_commit(w, &err), NASHRA_OK);
-    assert_int_equal(count_files(dir, "out.wav.tmp-"), 0);
+        /* Loudness and true peak of the file as written. */
+        audio_loudness l;
+        assert_int_equal(audio_measure_file(path, &l, &err), NASHRA_OK);
+        if (fabs(l.integrated - row->target) > 0.5 || l.true_peak > row->ceiling + 0.1)
+            fail_msg("%s: %.2f LUFS, %.2f dBTP", row->name, l.integrated, l.true_peak);
+        assert_true(fabs(res.loudness.integrated - l.integrated) < 0.01);
 
-    SF_INFO info = {0};
-    SNDFILE *sf = sf_open(path, SFM_READ, &info);
-    assert_non_null(sf);
-    assert_int_equal(info.samplerate, 22050);
-    assert_int_equal(info.channels, 1);
-    assert_int_equal(info.frames, 10441);
-    assert_int_equal(info.format, SF_FORMAT_WAV | SF_FORMAT_PCM_16);
-    sf_close(sf);
+        SF_INFO info = {0};
+        SNDFILE *sf = sf_open(path, SFM_READ, &info);
+        assert_non_null(sf);
+        assert_int_equal(info.format & SF_FORMAT_TYPEMASK, row->sf_major);
+        assert_int_equal(info.samplerate, spec.rate);
+        assert_int_equal(info.channels, (int)row->channels);
+        if (row->container == AUDIO_WAV || row->container == AUDIO_FLAC)
+            assert_int_equal(info.frames, frames);
+        else
+            assert_true(llabs(info.frames - frames) < spec.rate / 10);
+        if (row->container != AUDIO_MP3) {
+            const char *title = sf_get_string(sf, SF_STR_TITLE);
+            assert_non_null(title);
+            assert_string_equal(title, title_ar);
+            const char *artist = sf_get_string(sf, SF_STR_ARTIST);
+            assert_non_null(artist);
+            assert_string_equal(artist, station_ar);
+        }
+        if (row->container == AUDIO_WAV) {
+            SF_BROADCAST_INFO bi;
+            assert_int_equal(sf_command(sf, SFC_GET_BROADCAST_INFO, &bi, sizeof bi), SF_TRUE);
+            assert_int_equal(bi.version, 2);
+            assert_true(abs(bi.loudness_value - (int)lround(l.integrated * 100)) <= 5);
+            assert_true(bi.max_true_peak_level <= (int)lround(row->ceiling * 100) + 10);
+            assert_memory_equal(bi.originator_reference, "NASHRA-20261124-0800", 20);
+            /* 08:00 in samples since midnight. */
+            assert_int_equal(bi.time_reference_low, 8u * 3600u * 48000u);
+            SF_CART_INFO ci;
+            assert_int_equal(sf_command(sf, SFC_GET_CART_INFO, &ci, sizeof ci), SF_TRUE);
+            assert_memory_equal(ci.category, "NEWS", 5);
+            assert_memory_equal(ci.start_date, "2026-11-24", 10);
+            assert_memory_equal(ci.end_date, "2026-11-25", 10);
+            SF_CUES cues;
+            assert_int_equal(sf_command(sf, SFC_GET_CUE, &cues, sizeof cues), SF_TRUE);
+            assert_int_equal(cues.cue_count, 2);
+            assert_int_equal(cues.cue_points[1].sample_offset, 48000);
+            SF_CHUNK_ITERATOR *it = sf_get_chunk_iterator(sf, &(SF_CHUNK_INFO){.id = "id3 ",
+                                                                                .id_size = 4});
+            assert_non_null(it);
+        }
+        sf_close(sf);
 
-    /* An existing file is not replaced unless asked. */
-    assert_int_equal(audio_writer_open(path, 22050, false, &w, &err), NASHRA_EEXIST);
-    assert_non_null(strstr(err.message, "exists"));
-    assert_int_equal(audio_writer_open(path, 22050, true, &w, &err), NASHRA_OK);
-    assert_int_equal(audio_writer_write(w, tone, 100, &err), NASHRA_OK);
-    /* A discarded writer leaves the old file and no temporary. */
-    audio_writer_discard(w);
-    struct stat st;
-    assert_int_equal(stat(path, &st), 0);
-    assert_true(st.st_size > 20000);
-    assert_int_equal(count_files(dir, "out.wav.tmp-"), 0);
-
-    /* A directory, and a folder that does not exist. */
-    assert_int_equal(audio_writer_open(dir, 22050, true, &w, &err), NASHRA_EINVAL);
-    snprintf(path, sizeof path, "%s/missing/out.wav", dir);
-    assert_int_equal(audio_writer_open(path, 22050, false, &w, &err), NASHRA_EIO);
-    assert_non_null(strstr(err.message, "cannot create output"));
-
-    snprintf(path, sizeof path, "%s/out.wav", dir);
-    unlink(path);
+        /* Never replaced without overwrite. */
+        assert_int_equal(audio_output_write(path, false, &spec, &tags, src, 0, frames, NULL, &res,
+                                            &err), NASHRA_EEXIST);
+        if (src != r)
+            audio_render_destroy(src);
+        audio_render_destroy(r);
+        unlink(path);
+    }
     rmdir(dir);
-    audio_writer_discard(NULL);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(trimming),
-        cmocka_unit_test(writer_files),
+        cmocka_unit_test(trimming),  cmocka_unit_test(resampling),
+        cmocka_unit_test(loudness),  cmocka_unit_test(limiting),
+        cmocka_unit_test(limiter_gain_is_smooth),
+        cmocka_unit_test(id3_tag),   cmocka_unit_test(output_containers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -42,6 +42,8 @@ static void pauses_where_configured(void **state)
     cfg.paragraph_pause_ms = 700;
     cfg.sentence_pause_ms = 300;
     cfg.story_pause_ms = 2500;
+    cfg.profile = NASHRA_PROFILE_RAW; /* the synthesizer's samples, untouched */
+    cfg.sidecars = 0;
     nashra_error err = {0};
     nashra_bulletin *b = NULL;
     assert_int_equal(nashra_bulletin_create(&cfg, path, &b, &err), NASHRA_OK);

@@ -8,6 +8,8 @@
 
 #include <cmocka.h>
 
+#include "common/sha256.h"
+
 #include "common/buf.h"
 #include "common/data.h"
 #include "common/error.h"
@@ -93,6 +95,30 @@ static void data_tables(void **state)
     data_table_free(&t);
 }
 
+static void sha256_vectors(void **state)
+{
+    (void)state;
+    char hex[65];
+    sha256_hex("", 0, hex);
+    assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    sha256_hex("abc", 3, hex);
+    assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    sha256_hex(two, strlen(two), hex);
+    assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    /* A million 'a's, fed in uneven pieces. */
+    sha256_ctx c;
+    sha256_init(&c);
+    char block[1000];
+    memset(block, 'a', sizeof block);
+    for (int i = 0; i < 1000; i++)
+        sha256_update(&c, block, 1000);
+    unsigned char d[32];
+    sha256_final(&c, d);
+    assert_int_equal(d[0], 0xcd);
+    assert_int_equal(d[31], 0xd0);
+}
+
 static void errors(void **state)
 {
     (void)state;
@@ -111,7 +137,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(utf8_validity), cmocka_unit_test(utf8_round_trip),
         cmocka_unit_test(buffers),       cmocka_unit_test(data_tables),
-        cmocka_unit_test(errors),
+        cmocka_unit_test(errors),        cmocka_unit_test(sha256_vectors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,36 @@
+/*
+ * A render: the bulletin's audio as 32-bit float frames in an anonymous temporary file, so a
+ * long bulletin costs disk, not memory. It is written once, front to back, then read back as
+ * many times as the output stage needs.
+ */
+#ifndef NASHRA_AUDIO_RENDER_H
+#define NASHRA_AUDIO_RENDER_H
+
+#include <stddef.h>
+
+#include "nashra.h"
+
+typedef struct audio_render audio_render;
+
+/* Creates an empty render in directory dir (the output's, so it shares its file system). */
+nashra_status audio_render_create(const char *dir, unsigned channels, audio_render **out,
+                                  nashra_error *err);
+
+nashra_status audio_render_write(audio_render *r, const float *frames, size_t n,
+                                 nashra_error *err);
+nashra_status audio_render_silence(audio_render *r, size_t n, nashra_error *err);
+
+long long audio_render_frames(const audio_render *r);
+unsigned audio_render_channels(const audio_render *r);
+
+/* Starts reading from frame 0 (after any writing). */
+nashra_status audio_render_rewind(audio_render *r, nashra_error *err);
+/* Positions the next read at frame (after any writing). */
+nashra_status audio_render_seek(audio_render *r, long long frame, nashra_error *err);
+/* Reads up to max frames; returns how many (0 at the end). */
+size_t audio_render_read(audio_render *r, float *frames, size_t max);
+
+/* Frees the render; its file vanishes with it. Accepts NULL. */
+void audio_render_destroy(audio_render *r);
+
+#endif

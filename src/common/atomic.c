@@ -1,0 +1,120 @@
+#include "common/atomic.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/error.h"
+
+nashra_status atomic_check(const char *path, bool overwrite, nashra_error *err)
+{
+    struct stat st;
+    if (stat(path, &st) == 0) {
+        if (S_ISDIR(st.st_mode))
+            return error_set(err, NASHRA_EINVAL, "%s: is a directory; give a file name", path);
+        if (!overwrite)
+            return error_set(err, NASHRA_EEXIST,
+                             "%s: file exists (use --force to overwrite it)", path);
+    }
+    return NASHRA_OK;
+}
+
+int atomic_temp(const char *path, char **tmp)
+{
+    size_t cap = strlen(path) + 64;
+    char *name = malloc(cap);
+    if (!name)
+        return -1;
+    for (unsigned n = 0; n < 1000; n++) {
+        snprintf(name, cap, "%s.tmp-%ld-%u", path, (long)getpid(), n);
+        int fd = open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd >= 0) {
+            *tmp = name;
+            return fd;
+        }
+        if (errno != EEXIST)
+            break;
+    }
+    int saved = errno;
+    free(name);
+    errno = saved;
+    return -1;
+}
+
+/* Moves tmp to path; without overwrite, never replaces a file that appeared meanwhile. */
+static int place(const char *tmp, const char *path, bool overwrite)
+{
+    if (overwrite)
+        return rename(tmp, path);
+    if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
+        return 0;
+    if (errno != EINVAL && errno != ENOSYS)
+        return -1;
+    /* File systems without RENAME_NOREPLACE: link() also refuses to replace. */
+    if (link(tmp, path) != 0)
+        return -1;
+    unlink(tmp);
+    return 0;
+}
+
+nashra_status atomic_commit(int fd, const char *tmp, const char *path, bool overwrite,
+                            nashra_error *err)
+{
+    nashra_status rc = NASHRA_OK;
+    /* The data must be on disk before the name points at it. */
+    int syncrc = fd >= 0 ? fsync(fd) : 0;
+    int saved = errno;
+    int closerc = fd >= 0 ? close(fd) : 0;
+    if (syncrc != 0 || closerc != 0)
+        rc = error_set(err, NASHRA_EIO, "%s: cannot finish file: %s", path,
+                       strerror(syncrc ? saved : errno));
+    else if (place(tmp, path, overwrite) != 0)
+        rc = error_set(err, errno == EEXIST ? NASHRA_EEXIST : NASHRA_EIO,
+                       "%s: cannot move output into place: %s", path, strerror(errno));
+    if (rc)
+        unlink(tmp);
+    return rc;
+}
+
+nashra_status atomic_write_file(const char *path, const void *data, size_t len, bool overwrite,
+                                nashra_error *err)
+{
+    char *tmp = NULL;
+    int fd = atomic_temp(path, &tmp);
+    if (fd < 0)
+        return error_set(err, NASHRA_EIO, "%s: cannot create: %s", path, strerror(errno));
+    const char *p = data;
+    size_t left = len;
+    while (left) {
+        ssize_t n = write(fd, p, left);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            nashra_status rc = error_set(err, NASHRA_EIO, "%s: write failed: %s", path,
+                                         strerror(n < 0 ? errno : ENOSPC));
+            close(fd);
+            unlink(tmp);
+            free(tmp);
+            return rc;
+        }
+        p += n;
+        left -= (size_t)n;
+    }
+    nashra_status rc = atomic_commit(fd, tmp, path, overwrite, err);
+    free(tmp);
+    return rc;
+}
+
+char *atomic_dirname(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return strdup(".");
+    if (slash == path)
+        return strdup("/");
+    return strndup(path, (size_t)(slash - path));
+}

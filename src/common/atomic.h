@@ -1,0 +1,32 @@
+/*
+ * Files that appear whole or not at all: written under a temporary name in the destination's
+ * directory, synced, then renamed into place; without overwrite an existing file is never
+ * replaced, even one that appeared meanwhile.
+ */
+#ifndef NASHRA_COMMON_ATOMIC_H
+#define NASHRA_COMMON_ATOMIC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "nashra.h"
+
+/* Checks that path can be written: not a directory, and not existing unless overwrite. */
+nashra_status atomic_check(const char *path, bool overwrite, nashra_error *err);
+
+/* Creates PATH.tmp-PID-N exclusively; *tmp (malloc'd) receives its name. Returns the open
+ * descriptor, or -1 with errno set. */
+int atomic_temp(const char *path, char **tmp);
+
+/* Syncs fd and closes it, then moves tmp to path. On failure removes tmp. */
+nashra_status atomic_commit(int fd, const char *tmp, const char *path, bool overwrite,
+                            nashra_error *err);
+
+/* Writes data to path atomically. */
+nashra_status atomic_write_file(const char *path, const void *data, size_t len, bool overwrite,
+                                nashra_error *err);
+
+/* The directory part of path ("." when it has none); malloc'd. */
+char *atomic_dirname(const char *path);
+
+#endif
