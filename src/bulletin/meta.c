@@ -13,14 +13,10 @@
 bool layout_add_story(layout *l, const char *title, const char *source, const char *sha256,
                       long long start)
 {
-    if (l->story_count == l->story_cap) {
-        size_t cap = l->story_cap ? l->story_cap * 2 : 16;
-        layout_story *p = realloc(l->stories, cap * sizeof *p);
-        if (!p)
-            return false;
-        l->stories = p;
-        l->story_cap = cap;
-    }
+    layout_story *p = array_grow(l->stories, &l->story_cap, l->story_count, sizeof *p, 16);
+    if (!p)
+        return false;
+    l->stories = p;
     layout_story *s = &l->stories[l->story_count];
     memset(s, 0, sizeof *s);
     s->title = strdup(title ? title : "");
@@ -42,14 +38,11 @@ bool layout_add_sentence(layout *l, nashra_part part, long long start, long long
 {
     if (!l->story_count)
         return false;
-    if (l->sentence_count == l->sentence_cap) {
-        size_t cap = l->sentence_cap ? l->sentence_cap * 2 : 64;
-        layout_sentence *p = realloc(l->sentences, cap * sizeof *p);
-        if (!p)
-            return false;
-        l->sentences = p;
-        l->sentence_cap = cap;
-    }
+    layout_sentence *p =
+        array_grow(l->sentences, &l->sentence_cap, l->sentence_count, sizeof *p, 64);
+    if (!p)
+        return false;
+    l->sentences = p;
     layout_sentence *s = &l->sentences[l->sentence_count];
     if (!(s->text = strdup(text)))
         return false;

@@ -6,6 +6,7 @@
 
 #include "audio/sound.h"
 #include "common/atomic.h"
+#include "common/buf.h"
 #include "common/error.h"
 
 #define INTRO_GAP_MS 400     /* silence after the intro */
@@ -76,14 +77,10 @@ nashra_status mix_plan_insert(mix_plan *p, mix_kind kind, long long at, nashra_e
     const audio_sound *j = &p->jingle[kind];
     if (!j->count)
         return NASHRA_OK;
-    if (p->ins_count == p->ins_cap) {
-        size_t cap = p->ins_cap ? p->ins_cap * 2 : 8;
-        insertion *n = realloc(p->ins, cap * sizeof *n);
-        if (!n)
-            return error_set(err, NASHRA_ENOMEM, "out of memory");
-        p->ins = n;
-        p->ins_cap = cap;
-    }
+    insertion *n = array_grow(p->ins, &p->ins_cap, p->ins_count, sizeof *n, 8);
+    if (!n)
+        return error_set(err, NASHRA_ENOMEM, "out of memory");
+    p->ins = n;
     long long gap = kind == MIX_INTRO ? ms(p, INTRO_GAP_MS) : kind == MIX_OUTRO ? ms(p, OUTRO_GAP_MS)
                                                                                 : 0;
     p->ins[p->ins_count++] = (insertion){kind, at, (long long)j->count + gap};
@@ -98,14 +95,10 @@ nashra_status mix_plan_headline(mix_plan *p, long long start, long long end, nas
         p->regions[p->region_count - 1].end = end;
         return NASHRA_OK;
     }
-    if (p->region_count == p->region_cap) {
-        size_t cap = p->region_cap ? p->region_cap * 2 : 8;
-        region *n = realloc(p->regions, cap * sizeof *n);
-        if (!n)
-            return error_set(err, NASHRA_ENOMEM, "out of memory");
-        p->regions = n;
-        p->region_cap = cap;
-    }
+    region *n = array_grow(p->regions, &p->region_cap, p->region_count, sizeof *n, 8);
+    if (!n)
+        return error_set(err, NASHRA_ENOMEM, "out of memory");
+    p->regions = n;
     p->regions[p->region_count++] = (region){start, end};
     p->region_open = true;
     return NASHRA_OK;
@@ -169,7 +162,7 @@ static nashra_status put_jingle(mixer *m, const audio_sound *j, double gain, lon
 {
     const unsigned ch = m->p->channels;
     nashra_status rc = put_silence(m, gap_before, err);
-    float buf[4096 * 2];
+    float block[4096 * 2];
     size_t fade_in = (size_t)ms(m->p, FADE_IN_MS), fade_out = (size_t)ms(m->p, FADE_OUT_MS);
     for (size_t i = 0; !rc && i < j->count;) {
         size_t k = j->count - i < 4096 ? j->count - i : 4096;
@@ -181,9 +174,9 @@ static nashra_status put_jingle(mixer *m, const audio_sound *j, double gain, lon
             if (j->count - at <= fade_out)
                 g *= (double)(j->count - at - 1) / (double)fade_out;
             for (unsigned c = 0; c < ch; c++)
-                buf[f * ch + c] = (float)(j->frames[at * ch + c] * g);
+                block[f * ch + c] = (float)(j->frames[at * ch + c] * g);
         }
-        rc = put(m, buf, k, err);
+        rc = put(m, block, k, err);
         i += k;
     }
     if (!rc)
@@ -256,7 +249,7 @@ nashra_status mix_render(mix_plan *p, audio_render *speech, layout *l, double sp
     m.duck_attack = 1 - exp(-1.0 / (0.03 * p->rate));
     m.duck_release = 1 - exp(-1.0 / (0.4 * p->rate));
 
-    float buf[4096 * 2];
+    float block[4096 * 2];
     long long q = 0; /* speech frames consumed */
     size_t next = 0;
     const long long total = audio_render_frames(speech);
@@ -278,13 +271,13 @@ nashra_status mix_render(mix_plan *p, audio_render *speech, layout *l, double sp
         size_t k = until - q < 4096 ? (size_t)(until - q) : 4096;
         if (k == 0)
             continue;
-        if (audio_render_read(speech, buf, k) != k) {
+        if (audio_render_read(speech, block, k) != k) {
             rc = error_set(err, NASHRA_EIO, "a temporary file ended early");
             break;
         }
         if (p->region_count)
-            mix_bed(&m, buf, k, q);
-        rc = put(&m, buf, k, err);
+            mix_bed(&m, block, k, q);
+        rc = put(&m, block, k, err);
         q += (long long)k;
     }
     if (!rc)

@@ -1,5 +1,6 @@
 #include "common/buf.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,4 +76,17 @@ void buf_free(buf *b)
     free(b->data);
     b->data = NULL;
     b->len = b->cap = 0;
+}
+
+void *array_grow(void *items, size_t *cap, size_t count, size_t elem, size_t first_cap)
+{
+    if (count < *cap)
+        return items;
+    size_t n = *cap ? *cap * 2 : first_cap;
+    if (n < *cap || n > SIZE_MAX / elem)
+        return NULL;
+    void *p = realloc(items, n * elem);
+    if (p)
+        *cap = n;
+    return p;
 }

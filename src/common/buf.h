@@ -22,6 +22,10 @@ bool buf_putc(buf *b, char c);
 bool buf_put_cp(buf *b, unsigned cp);
 
 void buf_clear(buf *b);
+
+/* Makes room in an array of elem-byte items holding count of cap: returns items, or a larger
+ * copy (cap updated, first_cap items at first), or NULL when memory runs out (items untouched). */
+void *array_grow(void *items, size_t *cap, size_t count, size_t elem, size_t first_cap);
 /* Hands the data to the caller (who frees it) and resets the buffer. Never NULL on success. */
 char *buf_take(buf *b);
 void buf_free(buf *b);

@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 
+#include "common/buf.h"
 #include "common/utf8.h"
 
 bool scan_is_arabic_letter(unsigned cp)
@@ -30,14 +31,10 @@ static tok_kind kind_of(unsigned cp)
 
 static bool push(tok_list *list, tok t)
 {
-    if (list->count == list->cap) {
-        size_t cap = list->cap ? list->cap * 2 : 64;
-        tok *items = realloc(list->items, cap * sizeof *items);
-        if (!items)
-            return false;
-        list->items = items;
-        list->cap = cap;
-    }
+    tok *items = array_grow(list->items, &list->cap, list->count, sizeof *items, 64);
+    if (!items)
+        return false;
+    list->items = items;
     list->items[list->count++] = t;
     return true;
 }

@@ -16,6 +16,7 @@
 
 #include "table.h"
 #include "wav.h"
+#include "workdir.h"
 
 typedef struct run_result {
     int status; /* exit code, or 128 + signal */
@@ -23,7 +24,7 @@ typedef struct run_result {
     char *err;
 } run_result;
 
-static char workdir[] = "/tmp/nashra-e2e-XXXXXX";
+char workdir[] = "/tmp/nashra-e2e-XXXXXX";
 
 static void result_free(run_result *r)
 {
@@ -351,20 +352,6 @@ static void outputs(void **state)
     assert_no_temporaries();
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    return mkdtemp(workdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", workdir);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -376,5 +363,5 @@ int main(void)
         cmocka_unit_test(bad_input),
         cmocka_unit_test(outputs),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, workdir_setup, workdir_teardown);
 }

@@ -19,8 +19,9 @@
 
 #include "audio/loudness.h"
 #include "table.h"
+#include "workdir.h"
 
-static char workdir[] = "/tmp/nashra-output-e2e-XXXXXX";
+char workdir[] = "/tmp/nashra-output-e2e-XXXXXX";
 static const char title[] = "نشرة الثامنة صباحًا";
 static const char station[] = "إذاعة نشرة";
 
@@ -468,20 +469,6 @@ static void bad_output_options(void **state)
     assert_int_equal(access(side, F_OK), -1);
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    return mkdtemp(workdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", workdir);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -491,5 +478,5 @@ int main(void)
         cmocka_unit_test(bed_ducks_under_voice),
         cmocka_unit_test(bad_output_options),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, workdir_setup, workdir_teardown);
 }
