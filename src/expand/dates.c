@@ -1,16 +1,11 @@
 /* Dates, years, clock times and ordinals. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "expand/lexicon.h"
 #include "expand/rules.h"
 
-#define KEY_FROM "\xD9\x85\xD9\x86"             /* من */
-#define KEY_BETWEEN "\xD8\xA8\xD9\x8A\xD9\x86"  /* بين */
-#define KEY_TO "\xD8\xA5\xD9\x84\xD9\x89"       /* إلى */
-#define KEY_TO_BARE "\xD8\xA7\xD9\x84\xD9\x89"  /* الى */
-#define KEY_UNTIL "\xD8\xAD\xD8\xAA\xD9\x89"    /* حتى */
-#define KEY_AND "\xD9\x88"                      /* و */
 #define KEY_AFTER "\xD8\xA8\xD8\xB9\xD8\xAF"    /* بعد */
 
 static unsigned small_value(const xp *x, size_t i, size_t max_len)
@@ -174,14 +169,10 @@ static const data_row *month_at(const xp *x, size_t i, size_t *end)
 {
     if (!xp_is_word(x, i))
         return NULL;
-    char k1[64], k2[64], both[132];
-    xp_key(x, i, k1, sizeof k1);
+    const char *k1 = xp_key(x, i);
     if (i + 2 < x->n && x->t[i + 1].kind == TOK_SPACE && xp_is_word(x, i + 2)) {
-        xp_key(x, i + 2, k2, sizeof k2);
-        size_t a = strlen(k1), b = strlen(k2);
-        memcpy(both, k1, a);
-        both[a] = ' ';
-        memcpy(both + a + 1, k2, b + 1);
+        char both[132];
+        snprintf(both, sizeof both, "%s %s", k1, xp_key(x, i + 2));
         const data_row *r = lex_find(LEX_MONTHS, both, NULL);
         if (r && r->field[2][0] != 'w') {
             *end = i + 3;
@@ -206,25 +197,37 @@ static const data_row *month_by_number(unsigned m)
     return NULL;
 }
 
-/* "مِنْ نُوفَمْبِرَ", and the year after it when there is one; returns the token after. */
-static size_t put_month_year(xp *x, const data_row *month, size_t end)
+/* " مِنْ نُوفَمْبَرْ": the month's form after من. */
+static bool put_of_month(xp *x, const data_row *month)
 {
     const char *form = month->field[4][0] ? month->field[4] : month->field[3];
-    if (!(xp_space(x) && xp_word(x, "from") && xp_space(x) && xp_put(x, form)))
+    return xp_space(x) && xp_word(x, "from") && xp_space(x) && xp_put(x, form);
+}
+
+/* "عَامَ أَلْفَيْنِ ..." and the era written after the year at token end, if any (هـ، م، ق.م);
+ * returns the token after what was read. */
+static size_t put_year_era(xp *x, uint64_t year, size_t end)
+{
+    if (!(xp_word(x, "year") && xp_space(x) && put_year(x, year, NUM_GEN)))
+        return RULE_FAIL;
+    size_t s = end < x->n && x->t[end].kind == TOK_SPACE ? end + 1 : end, s_end;
+    const data_row *era = year_suffix(x, s, &s_end);
+    if (era)
+        return xp_space(x) && xp_put(x, era->field[2]) ? s_end : RULE_FAIL;
+    return end;
+}
+
+/* " مِنْ نُوفَمْبَرْ", and the year after it when there is one; returns the token after. */
+static size_t put_month_year(xp *x, const data_row *month, size_t end)
+{
+    if (!put_of_month(x, month))
         return RULE_FAIL;
     size_t y = end < x->n && x->t[end].kind == TOK_SPACE ? end + 1 : end;
     if (y == end || !xp_is_num(x, y) || x->t[y].len < 3 || x->t[y].len > 4 ||
         xp_is_mark(x, y + 1, ':') || xp_is_mark(x, y + 1, '%'))
         return end;
-    uint64_t year = strtoull(x->s + x->t[y].start, NULL, 10);
-    if (!(xp_space(x) && xp_word(x, "year") && xp_space(x) && put_year(x, year, NUM_GEN)))
-        return RULE_FAIL;
-    end = y + 1;
-    size_t s = end < x->n && x->t[end].kind == TOK_SPACE ? end + 1 : end, s_end;
-    const data_row *suffix = year_suffix(x, s, &s_end);
-    if (suffix)
-        return xp_space(x) && xp_put(x, suffix->field[2]) ? s_end : RULE_FAIL;
-    return end;
+    return xp_space(x) ? put_year_era(x, strtoull(x->s + x->t[y].start, NULL, 10), y + 1)
+                       : RULE_FAIL;
 }
 
 size_t rule_month_date(xp *x, size_t i, const prefix *p)
@@ -241,14 +244,13 @@ size_t rule_month_date(xp *x, size_t i, const prefix *p)
         shape = DASH;
         j += 2;
     } else if (j + 2 < x->n && x->t[j].kind == TOK_SPACE &&
-               (xp_key_is(x, j + 1, KEY_TO) || xp_key_is(x, j + 1, KEY_TO_BARE) ||
-                xp_key_is(x, j + 1, KEY_UNTIL)) &&
+               xp_is_range_word(x, j + 1) &&
                x->t[j + 2].kind == TOK_SPACE && xp_is_num(x, j + 3)) {
         to_word = j + 1;
         d2 = small_value(x, j + 3, 2);
         shape = WORD_TO;
         j += 4;
-    } else if (j + 2 < x->n && x->t[j].kind == TOK_SPACE && xp_key_is(x, j + 1, KEY_AND) &&
+    } else if (j + 2 < x->n && x->t[j].kind == TOK_SPACE && xp_key_is(x, j + 1, AR_WAW) &&
                xp_is_num(x, j + 2)) {
         d2 = small_value(x, j + 2, 2);
         shape = AND;
@@ -270,8 +272,7 @@ size_t rule_month_date(xp *x, size_t i, const prefix *p)
         ok = put_ordinal(x, d1, NUM_MASC, c);
         break;
     case DASH: {
-        size_t w = xp_prev(x, p->token != NO_TOKEN ? p->token : i);
-        bool has_from = w != NO_TOKEN && (xp_key_is(x, w, KEY_FROM) || xp_key_is(x, w, KEY_BETWEEN));
+        bool has_from = xp_follows_from(x, p->token != NO_TOKEN ? p->token : i);
         ok = (has_from || (xp_word(x, "from") && xp_space(x))) &&
              put_ordinal(x, d1, NUM_MASC, NUM_GEN) && xp_space(x) && xp_word(x, "to") &&
              xp_space(x) && put_ordinal(x, d2, NUM_MASC, NUM_GEN);
@@ -307,14 +308,7 @@ size_t rule_month_year(xp *x, size_t i, const prefix *p)
     }
     if (!month)
         return 0;
-    uint64_t year = strtoull(x->s + x->t[i].start, NULL, 10);
-    if (!(xp_word(x, "year") && xp_space(x) && put_year(x, year, NUM_GEN)))
-        return RULE_FAIL;
-    size_t s = i + 1 < x->n && x->t[i + 1].kind == TOK_SPACE ? i + 2 : i + 1, s_end;
-    const data_row *suffix = year_suffix(x, s, &s_end);
-    if (suffix)
-        return xp_space(x) && xp_put(x, suffix->field[2]) ? s_end : RULE_FAIL;
-    return i + 1;
+    return put_year_era(x, strtoull(x->s + x->t[i].start, NULL, 10), i + 1);
 }
 
 size_t rule_numeric_date(xp *x, size_t i, const prefix *p)
@@ -348,23 +342,9 @@ size_t rule_numeric_date(xp *x, size_t i, const prefix *p)
     if (!row)
         return 0;
     num_case c = xp_case(x, i, p);
-    const char *form = row->field[4][0] ? row->field[4] : row->field[3];
-    if (!xp_prefix(x, p) || !put_ordinal(x, day, NUM_MASC, c) || !xp_space(x) ||
-        !xp_word(x, "from") || !xp_space(x) || !xp_put(x, form) || !xp_space(x) ||
-        !xp_word(x, "year") || !xp_space(x) || !put_year(x, year, NUM_GEN))
+    if (!xp_prefix(x, p) || !put_ordinal(x, day, NUM_MASC, c) || !put_of_month(x, row))
         return RULE_FAIL;
-    size_t end = i + 5;
-    size_t s = end < x->n && x->t[end].kind == TOK_SPACE ? end + 1 : end, s_end;
-    const data_row *suffix = year_suffix(x, s, &s_end);
-    if (suffix)
-        return xp_space(x) && xp_put(x, suffix->field[2]) ? s_end : RULE_FAIL;
-    return end;
-}
-
-static bool ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && memcmp(s + n - m, suffix, m) == 0;
+    return xp_space(x) ? put_year_era(x, year, i + 5) : RULE_FAIL;
 }
 
 size_t rule_ordinal(xp *x, size_t i, const prefix *p)
@@ -384,9 +364,7 @@ size_t rule_ordinal(xp *x, size_t i, const prefix *p)
         g = noun->field[2][0] == 'f' ? NUM_FEM : NUM_MASC;
         c = xp_noun_case(x, w, false);
     } else if (w != NO_TOKEN && xp_is_word(x, w) && w + 2 == (p->token != NO_TOKEN ? p->token : i)) {
-        char k[64];
-        xp_key(x, w, k, sizeof k);
-        if (ends_with(k, "\xD8\xA9") || ends_with(k, "\xD9\x89")) /* ة ى */
+        if (xp_key_ends(x, w, AR_TEH_MARBUTA) || xp_key_ends(x, w, AR_ALIF_MAKSURA))
             g = NUM_FEM;
         c = xp_noun_case(x, w, true);
     }

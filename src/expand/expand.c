@@ -2,6 +2,7 @@
  * and phone numbers, abbreviations, Latin acronyms and symbols. */
 #include "expand/expand.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/error.h"
@@ -43,31 +44,59 @@ bool xp_is_word(const xp *x, size_t i)
     return i < x->n && x->t[i].kind == TOK_WORD;
 }
 
-const char *xp_key(const xp *x, size_t i, char *out, size_t cap)
+const char *xp_key(const xp *x, size_t i)
 {
-    out[0] = '\0';
-    if (i < x->n && (x->t[i].kind == TOK_WORD || x->t[i].kind == TOK_LATIN))
-        lex_key(x->s + x->t[i].start, x->t[i].len, out, cap);
-    return out;
+    return i < x->n ? x->keys[i] : "";
 }
 
 bool xp_key_is(const xp *x, size_t i, const char *word)
 {
-    char k[64];
-    return strcmp(xp_key(x, i, k, sizeof k), word) == 0 && word[0];
+    return word[0] && strcmp(xp_key(x, i), word) == 0;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n > m && memcmp(s + n - m, suffix, m) == 0;
+}
+
+bool xp_key_ends(const xp *x, size_t i, const char *suffix)
+{
+    return ends_with(xp_key(x, i), suffix);
+}
+
+bool xp_is_definite(const xp *x, size_t i)
+{
+    return strncmp(xp_key(x, i), AR_AL, strlen(AR_AL)) == 0;
+}
+
+bool xp_follows_from(const xp *x, size_t at)
+{
+    size_t w = xp_prev(x, at);
+    return w != NO_TOKEN && (xp_key_is(x, w, KEY_FROM) || xp_key_is(x, w, KEY_BETWEEN));
+}
+
+bool xp_is_range_word(const xp *x, size_t i)
+{
+    return xp_key_is(x, i, "\xD8\xA5\xD9\x84\xD9\x89") ||  /* إلى */
+           xp_key_is(x, i, "\xD8\xA7\xD9\x84\xD9\x89") ||  /* الى */
+           xp_key_is(x, i, "\xD8\xAD\xD8\xAA\xD9\x89");    /* حتى */
+}
+
+/* A key past a conjunction typed onto its word (وبنسبة, فقتل), or NULL. */
+static const char *past_conjunction(const char *k)
+{
+    bool conj = strncmp(k, AR_WAW, 2) == 0 || strncmp(k, "\xD9\x81", 2) == 0; /* و ف */
+    return conj && strlen(k) >= 6 ? k + 2 : NULL;
 }
 
 const data_row *xp_context_row(const xp *x, size_t i, const char *kind)
 {
     if (!xp_is_word(x, i))
         return NULL;
-    const char *w = x->s + x->t[i].start;
-    size_t len = x->t[i].len;
-    const data_row *r = lex_find_n(LEX_CONTEXT, kind, w, len);
-    /* A conjunction typed onto the word: وبنسبة, فقتل */
-    if (!r && len >= 6 && (memcmp(w, "\xD9\x88", 2) == 0 || memcmp(w, "\xD9\x81", 2) == 0))
-        r = lex_find_n(LEX_CONTEXT, kind, w + 2, len - 2);
-    return r;
+    const data_row *r = lex_find(LEX_CONTEXT, kind, x->keys[i]);
+    const char *bare = r ? NULL : past_conjunction(x->keys[i]);
+    return bare ? lex_find(LEX_CONTEXT, kind, bare) : r;
 }
 
 bool xp_in_context(const xp *x, size_t i, const char *kind)
@@ -75,26 +104,15 @@ bool xp_in_context(const xp *x, size_t i, const char *kind)
     return xp_context_row(x, i, kind) != NULL;
 }
 
-static int topic(const xp *x, const char *kind)
+bool xp_about(xp *x, xp_topic topic)
 {
-    for (size_t i = 0; i < x->n; i++)
-        if (xp_in_context(x, i, kind))
-            return 1;
-    return 0;
-}
-
-bool xp_sports(xp *x)
-{
-    if (x->sports < 0)
-        x->sports = topic(x, "sports");
-    return x->sports;
-}
-
-bool xp_weather(xp *x)
-{
-    if (x->weather < 0)
-        x->weather = topic(x, "weather");
-    return x->weather;
+    static const char *const kinds[TOPIC_COUNT] = {"sports", "weather", "length"};
+    if (x->topics[topic] < 0) {
+        x->topics[topic] = 0;
+        for (size_t i = 0; i < x->n && !x->topics[topic]; i++)
+            x->topics[topic] = xp_in_context(x, i, kinds[topic]);
+    }
+    return x->topics[topic];
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -141,23 +159,12 @@ static bool object_of_verb(const xp *x, size_t w)
         if (xp_in_context(x, w, "acc"))
             return !xp_in_context(x, xp_next(x, w), "prep");
         /* past the verb's own indefinite object (حقق العداء زمنا قدره 9.58) */
-        char k[64];
-        xp_key(x, w, k, sizeof k);
-        size_t n = strlen(k);
-        if (words && n > 4 && strcmp(k + n - 2, "\xD8\xA7") == 0)
-            return false;
-        if (xp_in_context(x, w, "stop"))
+        if ((words && xp_key_ends(x, w, AR_ALIF) && strlen(xp_key(x, w)) > 4) ||
+            xp_in_context(x, w, "stop"))
             return false;
         w = xp_prev(x, w);
     }
     return false;
-}
-
-static bool starts_with_article(const xp *x, size_t i)
-{
-    char k[64];
-    xp_key(x, i, k, sizeof k);
-    return strncmp(k, "\xD8\xA7\xD9\x84", 4) == 0; /* ال */
 }
 
 num_case xp_case(xp *x, size_t first, const prefix *p)
@@ -189,19 +196,18 @@ num_case xp_noun_case(xp *x, size_t w, bool adjectives)
 {
     /* a noun with its adjectives: في القمة العربية ال33 */
     size_t noun = w;
-    for (int k = 0; adjectives && k < 3 && noun != NO_TOKEN && starts_with_article(x, noun); k++) {
+    for (int k = 0; adjectives && k < 3 && noun != NO_TOKEN && xp_is_definite(x, noun); k++) {
         size_t before = xp_prev(x, noun);
-        if (before == NO_TOKEN || !xp_is_word(x, before) || !starts_with_article(x, before))
+        if (before == NO_TOKEN || !xp_is_definite(x, before))
             break;
         noun = before;
     }
-    char k[64];
-    xp_key(x, noun, k, sizeof k);
-    const char *s = k;
-    if (strncmp(s, "\xD9\x88", 2) == 0 || strncmp(s, "\xD9\x81", 2) == 0)
-        s += 2;
-    if (strncmp(s, "\xD8\xA8\xD8\xA7\xD9\x84", 6) == 0 || strncmp(s, "\xD9\x84\xD9\x84", 4) == 0 ||
-        strncmp(s, "\xD9\x83\xD8\xA7\xD9\x84", 6) == 0)
+    /* a preposition and the article glued on: بال لل كال */
+    const char *k = past_conjunction(xp_key(x, noun));
+    if (!k)
+        k = xp_key(x, noun);
+    if (strncmp(k, "\xD8\xA8" AR_AL, 6) == 0 || strncmp(k, "\xD9\x84\xD9\x84", 4) == 0 ||
+        strncmp(k, "\xD9\x83" AR_AL, 6) == 0)
         return NUM_GEN;
     size_t before = xp_prev(x, noun);
     if (before != NO_TOKEN && xp_in_context(x, before, "gen"))
@@ -213,24 +219,18 @@ num_case xp_noun_case(xp *x, size_t w, bool adjectives)
     return NUM_NOM;
 }
 
-static bool ends_with_key(const char *k, const char *suffix)
-{
-    size_t n = strlen(k), m = strlen(suffix);
-    return n > m && memcmp(k + n - m, suffix, m) == 0;
-}
-
 bool xp_noun_gender(const xp *x, size_t i, num_gender *g)
 {
     if (!xp_is_word(x, i))
         return false;
-    char k[96];
-    xp_key(x, i, k, sizeof k);
-    const data_row *r = lex_find(LEX_NOUNS, k, NULL);
+    const char *k = x->keys[i];
     size_t n = strlen(k);
-    if (!r && ends_with_key(k, "\xD8\xA7")) { /* tanween alif: شخصا */
-        k[n - 2] = '\0';
-        r = lex_find(LEX_NOUNS, k, NULL);
-        k[n - 2] = '\xD8';
+    const data_row *r = lex_find(LEX_NOUNS, k, NULL);
+    if (!r && ends_with(k, AR_ALIF) && n < 96) { /* tanween alif: شخصا */
+        char bare[96];
+        memcpy(bare, k, n - 2);
+        bare[n - 2] = '\0';
+        r = lex_find(LEX_NOUNS, bare, NULL);
     }
     if (r) {
         *g = r->field[1][0] == 'f' ? NUM_FEM : NUM_MASC;
@@ -238,20 +238,23 @@ bool xp_noun_gender(const xp *x, size_t i, num_gender *g)
     }
     /* Not a counted noun: particles, verbs and the like, definite words, months. */
     if (xp_in_context(x, i, "gen") || xp_in_context(x, i, "acc") ||
-        xp_in_context(x, i, "stop") || xp_in_context(x, i, "daypart") ||
-        strncmp(k, "\xD8\xA7\xD9\x84", 4) == 0 || n <= 2 || lex_find(LEX_MONTHS, k, NULL) ||
-        lex_find(LEX_ABBREVIATIONS, k, NULL))
+        xp_in_context(x, i, "stop") || xp_in_context(x, i, "daypart") || xp_is_definite(x, i) ||
+        n <= 2 || lex_find(LEX_MONTHS, k, NULL) || lex_find(LEX_ABBREVIATIONS, k, NULL))
         return false;
     /* Unknown words with a proclitic (و ف ب ل ك) are rarely the counted noun. */
-    static const char *const clitics[] = {"\xD9\x88", "\xD9\x81", "\xD8\xA8", "\xD9\x84",
+    static const char *const clitics[] = {AR_WAW, "\xD9\x81", "\xD8\xA8", "\xD9\x84",
                                           "\xD9\x83"};
     for (size_t c = 0; c < sizeof clitics / sizeof clitics[0]; c++)
         if (strncmp(k, clitics[c], 2) == 0)
             return false;
     /* Unknown nouns: a singular in ta marbuta or a plural in -aat counts as feminine. */
-    *g = ends_with_key(k, "\xD8\xA9") || ends_with_key(k, "\xD8\xA7\xD8\xAA") ? NUM_FEM
-                                                                             : NUM_MASC;
+    *g = ends_with(k, AR_TEH_MARBUTA) || ends_with(k, AR_AAT) ? NUM_FEM : NUM_MASC;
     return true;
+}
+
+bool xp_noun_after(const xp *x, size_t end, num_gender *g)
+{
+    return end + 1 < x->n && x->t[end].kind == TOK_SPACE && xp_noun_gender(x, end + 1, g);
 }
 
 static bool is_digits(const xp *x, size_t i, size_t len)
@@ -262,7 +265,6 @@ static bool is_digits(const xp *x, size_t i, size_t len)
 void xp_parse_number(const xp *x, size_t i, bool allow_decimal, number *num)
 {
     memset(num, 0, sizeof *num);
-    num->first = i;
     const tok *t = &x->t[i];
     size_t cap = sizeof num->digits - 1;
     size_t n = t->len < cap ? t->len : cap;
@@ -357,16 +359,14 @@ static bool split_prefix(const xp *x, size_t i, prefix *p)
 {
     memset(p, 0, sizeof *p);
     p->token = i;
-    char k[64];
-    xp_key(x, i, k, sizeof k);
-    const char *s = k;
+    const char *s = xp_key(x, i);
     p->conj = take_clitic(&s, "same");
+    const char *at_prep = s;
     p->prep = take_clitic(&s, "gen");
-    if (strcmp(s, "\xD8\xA7\xD9\x84") == 0) { /* ال */
+    if (strcmp(s, AR_AL) == 0) {
         p->article = true;
-        s += 4;
-    } else if (p->prep && strcmp(s, "\xD9\x84") == 0 && strncmp(k + (p->conj ? 2 : 0),
-                                                                "\xD9\x84", 2) == 0) {
+        s += strlen(AR_AL);
+    } else if (p->prep && strcmp(s, "\xD9\x84") == 0 && strncmp(at_prep, "\xD9\x84", 2) == 0) {
         p->article = true; /* لل: ل + ال */
         s += 2;
     }
@@ -376,16 +376,32 @@ static bool split_prefix(const xp *x, size_t i, prefix *p)
 /* ------------------------------------------------------------------------------------------ */
 /* Rules of this file                                                                         */
 
+/* Reads the number at token j and the groups after it (one space or dash between) digit by
+ * digit; without a phone context only groups of up to four digits follow. */
+static size_t read_digit_groups(xp *x, size_t j, bool context)
+{
+    for (;;) {
+        if (!numbers_digits(x->out, x->s + x->t[j].start, x->t[j].len))
+            return RULE_FAIL;
+        size_t k = j + 1;
+        if (xp_is_mark(x, k, '-') || (k < x->n && x->t[k].kind == TOK_SPACE))
+            k++;
+        if (!xp_is_num(x, k) || (!context && x->t[k].len > 4))
+            return j + 1;
+        if (!xp_space(x))
+            return RULE_FAIL;
+        j = k;
+    }
+}
+
 /* Phone and reference numbers: digit by digit, groups separated by spaces or dashes. */
 static size_t rule_phone(xp *x, size_t i, const prefix *p, bool plus)
 {
     size_t at = p->token != NO_TOKEN ? p->token : i;
     size_t w = xp_prev(x, plus ? i - 1 : at);
-    bool context = w != NO_TOKEN && (xp_in_context(x, w, "phone") ||
-                                     (xp_in_context(x, xp_prev(x, w), "phone") &&
-                                      xp_is_mark(x, w, ':')));
-    if (w != NO_TOKEN && xp_is_mark(x, w, ':'))
-        context = context || xp_in_context(x, xp_prev(x, w), "phone");
+    if (w != NO_TOKEN && xp_is_mark(x, w, ':')) /* الهاتف: 0501234567 */
+        w = xp_prev(x, w);
+    bool context = w != NO_TOKEN && xp_in_context(x, w, "phone");
     const tok *t = &x->t[i];
     bool shaped = x->s[t->start] == '0' && t->len >= 7;
     if (!context && !shaped && !plus)
@@ -394,22 +410,7 @@ static size_t rule_phone(xp *x, size_t i, const prefix *p, bool plus)
         return RULE_FAIL;
     if (plus && !(xp_word(x, "plus") && xp_space(x)))
         return RULE_FAIL;
-    size_t j = i;
-    for (;;) {
-        if (!numbers_digits(x->out, x->s + x->t[j].start, x->t[j].len))
-            return RULE_FAIL;
-        size_t k = j + 1;
-        if (xp_is_mark(x, k, '-') || (k < x->n && x->t[k].kind == TOK_SPACE))
-            k++;
-        if (!xp_is_num(x, k) || (context ? false : k == j + 1))
-            return j + 1;
-        /* groups continue while they look like a phone number's */
-        if (x->t[k].len > 4 && !context)
-            return j + 1;
-        if (!xp_space(x))
-            return RULE_FAIL;
-        j = k;
-    }
+    return read_digit_groups(x, i, context);
 }
 
 /* Two numbers joined by a dash: a score in a sports sentence, a range otherwise. */
@@ -436,7 +437,7 @@ static size_t rule_range(xp *x, size_t i, const prefix *p)
     /* A range goes up; two small numbers going down (2-1) or equal are a score. */
     bool small = a.ndigits <= 2 && second.ndigits <= 2 && !a.nfrac && !second.nfrac;
     bool descending = a.exact && second.exact && a.value >= second.value && a.value <= 20;
-    if (small && (xp_sports(x) || descending)) {
+    if (small && (xp_about(x, TOPIC_SPORTS) || descending)) {
         if (c == NUM_NOM)
             c = NUM_ACC; /* فاز اثنين مقابل واحد */
         if (!xp_put_number(x, &a, NUM_MASC, c, false) || !xp_space(x) ||
@@ -448,13 +449,9 @@ static size_t rule_range(xp *x, size_t i, const prefix *p)
     }
     /* The gender of the noun after the second number serves both. */
     num_gender g = NUM_MASC;
-    size_t noun = xp_next(x, second.end - 1);
-    if (noun < x->n && second.end < x->n && x->t[second.end].kind == TOK_SPACE)
-        xp_noun_gender(x, noun, &g);
-    size_t w = xp_prev(x, p->token != NO_TOKEN ? p->token : i);
-    bool has_from = w != NO_TOKEN && (xp_key_is(x, w, "\xD9\x85\xD9\x86") ||        /* من */
-                                      xp_key_is(x, w, "\xD8\xA8\xD9\x8A\xD9\x86")); /* بين */
-    if (!has_from && !(xp_word(x, "from") && xp_space(x)))
+    xp_noun_after(x, second.end, &g);
+    if (!xp_follows_from(x, p->token != NO_TOKEN ? p->token : i) &&
+        !(xp_word(x, "from") && xp_space(x)))
         return RULE_FAIL;
     if (!xp_put_number(x, &a, g, NUM_GEN, false) || !xp_space(x) || !xp_word(x, "to") ||
         !xp_space(x))
@@ -515,15 +512,8 @@ static bool abbreviation_fits(const xp *x, size_t i, size_t end, const char *whe
  * is feminine (قالت د. ...) or the name ends in ta marbuta (د. فاطمة). */
 static bool feminine_name(const xp *x, size_t i, size_t end)
 {
-    char k[64];
-    size_t prev = xp_prev(x, i), next = xp_next(x, end - 1);
-    xp_key(x, prev, k, sizeof k);
-    size_t n = strlen(k);
-    if (n >= 4 && strcmp(k + n - 2, "\xD8\xAA") == 0) /* ت */
-        return true;
-    xp_key(x, next, k, sizeof k);
-    n = strlen(k);
-    return n >= 4 && strcmp(k + n - 2, "\xD8\xA9") == 0; /* ة */
+    return xp_key_ends(x, xp_prev(x, i), AR_TEH) ||
+           xp_key_ends(x, xp_next(x, end - 1), AR_TEH_MARBUTA);
 }
 
 /* An abbreviation written with dots (د. أ.ف.ب ص.ب ق.م), with single letters spaced (أ ف ب),
@@ -561,8 +551,12 @@ static size_t rule_abbreviation(xp *x, size_t i)
             len += t->len - from;
             if (letter_space)
                 continue;
-            char key[64];
-            lex_key(cand, len, key, sizeof key);
+            char buf_key[64];
+            const char *key = j == i && !skip ? x->keys[i]
+                                              : (lex_key(cand, len, buf_key, sizeof buf_key),
+                                                 buf_key);
+            if (!lex_find(LEX_ABBREVIATIONS, key, NULL)) /* most words: one look-up */
+                continue;
             bool dot = xp_is_mark(x, j, '.');
             for (size_t w = 0; w < sizeof whens / sizeof whens[0]; w++) {
                 /* a final dot belongs to the abbreviation only before a name */
@@ -593,21 +587,8 @@ static size_t rule_abbreviation(xp *x, size_t i)
         return RULE_FAIL;
     /* ص.ب 1234: the number after is read digit by digit */
     size_t next = xp_next(x, best_end - 1);
-    if (strcmp(best_when, "before-number") == 0 && xp_is_num(x, next)) {
-        if (!xp_space(x))
-            return RULE_FAIL;
-        for (;;) {
-            if (!numbers_digits(x->out, x->s + x->t[next].start, x->t[next].len))
-                return RULE_FAIL;
-            size_t k = next + 1;
-            if (!(k + 1 < x->n && (x->t[k].kind == TOK_SPACE || xp_is_mark(x, k, '-')) &&
-                  xp_is_num(x, k + 1) && x->t[k + 1].len >= 3))
-                return next + 1;
-            if (!xp_space(x))
-                return RULE_FAIL;
-            next = k + 1;
-        }
-    }
+    if (strcmp(best_when, "before-number") == 0 && xp_is_num(x, next))
+        return xp_space(x) ? read_digit_groups(x, next, true) : RULE_FAIL;
     return best_end;
 }
 
@@ -728,7 +709,7 @@ static size_t step(xp *x, size_t i)
             /* $100 */
         } else if (fraction_char(t->cp, &a, &b)) {
             size_t next = i + 1 < x->n && x->t[i + 1].kind == TOK_SPACE ? i + 2 : i + 1;
-            bool construct = next < x->n && next != i + 1 && starts_with_article(x, next);
+            bool construct = next != i + 1 && xp_is_definite(x, next);
             r = put_fraction(x, a, b, xp_case(x, i, NULL), construct) ? i + 1 : RULE_FAIL;
         } else if (!(r = rule_symbol(x, i))) {
             r = copy_token(x, i) ? i + 1 : RULE_FAIL;
@@ -743,13 +724,41 @@ static size_t step(xp *x, size_t i)
     return r;
 }
 
+/* The key of every token, made once per sentence: the rules look words up many times. Keys
+ * live in store; *keys gets one pointer a token ("" for numbers, spaces and marks). */
+static bool make_keys(const char *s, const tok_list *list, buf *store, const char ***keys)
+{
+    size_t *at = malloc((list->count + 1) * sizeof *at);
+    *keys = malloc((list->count + 1) * sizeof **keys);
+    bool ok = at && *keys && buf_putc(store, '\0');
+    for (size_t i = 0; ok && i < list->count; i++) {
+        const tok *t = &list->items[i];
+        at[i] = 0;
+        if (t->kind != TOK_WORD && t->kind != TOK_LATIN)
+            continue;
+        at[i] = store->len;
+        ok = buf_reserve(store, t->len + 1);
+        if (ok) {
+            store->len += lex_key(s + t->start, t->len, store->data + store->len, t->len + 1);
+            ok = buf_putc(store, '\0');
+        }
+    }
+    for (size_t i = 0; ok && i < list->count; i++)
+        (*keys)[i] = store->data + at[i];
+    free(at);
+    return ok;
+}
+
 nashra_status expand_sentence(const char *s, buf *out, nashra_error *err)
 {
     tok_list list = {0};
+    buf key_store = BUF_INIT;
+    const char **keys = NULL;
     size_t start = out->len;
-    if (!scan_sentence(s, strlen(s), &list))
+    if (!scan_sentence(s, strlen(s), &list) || !make_keys(s, &list, &key_store, &keys))
         goto oom;
-    xp x = {s, list.items, list.count, out, -1, -1, 0, NUM_NOM, false, NO_TOKEN, NUM_NOM};
+    xp x = {s, list.items, list.count, keys, out, {-1, -1, -1}, 0, NUM_NOM, false, NO_TOKEN,
+            NUM_NOM};
     for (size_t i = 0; i < x.n;) {
         bool number_token = x.t[i].kind == TOK_NUM ||
                             (x.t[i].kind == TOK_WORD && xp_is_num(&x, i + 1));
@@ -775,6 +784,8 @@ nashra_status expand_sentence(const char *s, buf *out, nashra_error *err)
         i = next;
     }
     tok_list_free(&list);
+    free(keys);
+    buf_free(&key_store);
     /* Runs of spaces left by symbols become one. */
     size_t w = start;
     for (size_t i = start; i < out->len; i++)
@@ -786,5 +797,7 @@ nashra_status expand_sentence(const char *s, buf *out, nashra_error *err)
     return NASHRA_OK;
 oom:
     tok_list_free(&list);
+    free(keys);
+    buf_free(&key_store);
     return error_set(err, NASHRA_ENOMEM, "out of memory while expanding numbers");
 }

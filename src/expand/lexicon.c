@@ -24,7 +24,6 @@ typedef struct lex_index {
     lex_entry *entries; /* sorted by (k0, k1), ties in file order */
     size_t count;
     char *keys;         /* storage of the normalized keys */
-    size_t max_words;
     bool ok;
 } lex_index;
 
@@ -92,11 +91,6 @@ static bool build(lex_index *ix, const data_blob *blob)
                 e->k1 = p;
             p += k + 1;
         }
-        size_t words = 1;
-        for (const char *c = e->k0; *c; c++)
-            words += *c == ' ';
-        if (words > ix->max_words)
-            ix->max_words = words;
     }
     qsort(ix->entries, ix->count, sizeof *ix->entries, entry_cmp);
     return true;
@@ -151,28 +145,17 @@ static const data_row *search(const lex_index *ix, const char *key0, const char 
     return e->row;
 }
 
-const data_row *lex_find_n(lex_table table, const char *key0, const char *key1, size_t key1_len)
-{
-    const lex_index *ix = get(table);
-    if (!ix)
-        return NULL;
-    char k0[128], k1[256];
-    lex_key(key0, strlen(key0), k0, sizeof k0);
-    if (!key1)
-        return search(ix, k0, NULL);
-    lex_key(key1, key1_len, k1, sizeof k1);
-    return search(ix, k0, k1);
-}
-
 const data_row *lex_find(lex_table table, const char *key0, const char *key1)
 {
-    return lex_find_n(table, key0, key1, key1 ? strlen(key1) : 0);
+    const lex_index *ix = get(table);
+    return ix ? search(ix, key0, key1) : NULL;
 }
 
-size_t lex_max_words(lex_table table)
+const data_row *lex_find_text(lex_table table, const char *key0, const char *text, size_t len)
 {
-    const lex_index *ix = get(table);
-    return ix ? ix->max_words : 1;
+    char key[256];
+    lex_key(text, len, key, sizeof key);
+    return lex_find(table, key0, key);
 }
 
 const data_table *lex_rows(lex_table table)

@@ -27,18 +27,15 @@ typedef enum lex_table {
 } lex_table;
 
 /* The first row of table whose first field is key0 and, when key1 is not NULL, whose second
- * field is key1. NULL when there is none or the table could not be loaded. */
+ * field is key1. Keys are given normalized (as lex_key makes them; ASCII keys already are).
+ * NULL when there is none or the table could not be loaded. */
 const data_row *lex_find(lex_table table, const char *key0, const char *key1);
 
-/* The same with a key given as bytes (not NUL-terminated), compared after normalization. */
-const data_row *lex_find_n(lex_table table, const char *key0, const char *key1, size_t key1_len);
+/* The same with key1 given as text[0..len), normalized first. */
+const data_row *lex_find_text(lex_table table, const char *key0, const char *text, size_t len);
 
 /* The whole table, rows in file order (NULL if it could not be loaded). */
 const data_table *lex_rows(lex_table table);
-
-/* Whether the longest name in table's first field has at most this many words (for
- * multi-word matching of month names). */
-size_t lex_max_words(lex_table table);
 
 /* Copies s[0..len) into out (cap bytes) without Arabic marks, tatweel or dagger alif, and with
  * the hamza forms of alif left as written. Returns the length, truncated to fit. */

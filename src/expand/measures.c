@@ -57,11 +57,7 @@ bool put_fraction(xp *x, unsigned a, unsigned b, num_case c, bool construct)
  * is in construct. */
 static bool definite_after(const xp *x, size_t end)
 {
-    if (!(end + 1 < x->n && x->t[end].kind == TOK_SPACE && xp_is_word(x, end + 1)))
-        return false;
-    char k[64];
-    xp_key(x, end + 1, k, sizeof k);
-    return strncmp(k, "\xD8\xA7\xD9\x84", 4) == 0;
+    return end + 1 < x->n && x->t[end].kind == TOK_SPACE && xp_is_definite(x, end + 1);
 }
 
 static bool proper_fraction(unsigned a, unsigned b)
@@ -144,7 +140,7 @@ static const data_row *symbol_at(const xp *x, size_t i, size_t *end)
             break;
         memcpy(cand + len, x->s + t->start, t->len);
         len += t->len;
-        const data_row *r = lex_find_n(LEX_UNITS, "symbol", cand, len);
+        const data_row *r = lex_find_text(LEX_UNITS, "symbol", cand, len);
         /* a symbol ends where the word ends */
         bool whole = j + 1 >= x->n || x->t[j + 1].kind == TOK_SPACE ||
                      x->t[j + 1].kind == TOK_MARK || t->kind == TOK_MARK;
@@ -161,9 +157,8 @@ static unsigned scale_word(const xp *x, size_t i)
 {
     if (!xp_is_word(x, i))
         return 0;
-    char k[64], key[80];
-    xp_key(x, i, k, sizeof k);
-    snprintf(key, sizeof key, "scaleword.%s", k);
+    char key[80];
+    snprintf(key, sizeof key, "scaleword.%s", xp_key(x, i));
     const char *v = numbers_word(key);
     return v ? (unsigned)atoi(v) : 0;
 }
@@ -294,12 +289,9 @@ static const data_row *resolve_m(xp *x, const number *num, size_t first)
     if (w != NO_TOKEN && xp_in_context(x, w, "yearword"))
         return NULL;
     bool small = num->exact && num->value < 100;
-    if (xp_weather(x) && small)
+    if (xp_about(x, TOPIC_WEATHER) && small)
         return unit_row("celsius");
-    bool length = false;
-    for (size_t i = 0; i < x->n && !length; i++)
-        length = xp_in_context(x, i, "length");
-    if (length)
+    if (xp_about(x, TOPIC_LENGTH))
         return unit_row("m");
     if (num->exact && !num->nfrac && num->value >= 1000 && num->value <= 2100)
         return NULL;
@@ -310,7 +302,7 @@ size_t rule_money_before(xp *x, size_t i, const prefix *p)
 {
     if (x->t[i].kind != TOK_MARK && x->t[i].kind != TOK_LATIN)
         return 0;
-    const data_row *sym = lex_find_n(LEX_UNITS, "symbol", x->s + x->t[i].start, x->t[i].len);
+    const data_row *sym = lex_find_text(LEX_UNITS, "symbol", x->s + x->t[i].start, x->t[i].len);
     size_t k = after_space(x, i + 1);
     if (!sym || !xp_is_num(x, k))
         return 0;
@@ -362,9 +354,7 @@ size_t rule_quantity(xp *x, size_t i, const prefix *p, bool negative)
     if (era && unit && sym_end >= s_end)
         era = NULL;
     if (era && s_end == k + 1) {
-        char key[8];
-        lex_key(x->s + x->t[k].start, x->t[k].len, key, sizeof key);
-        if (strcmp(key, "\xD9\x85") == 0 && (unit = resolve_m(x, &num, first))) { /* م */
+        if (xp_key_is(x, k, "\xD9\x85") && (unit = resolve_m(x, &num, first))) { /* م */
             era = NULL;
             sym_end = k + 1;
         }
@@ -417,22 +407,15 @@ size_t rule_quantity(xp *x, size_t i, const prefix *p, bool negative)
     bool counted = !year && k != j && !num.nfrac && xp_noun_gender(x, k, &g);
     /* The first of a range takes the gender of the noun after the second: من 5 إلى 7 سنوات */
     if (!counted && !year && k != j && xp_is_word(x, k)) {
-        char kw[32];
-        xp_key(x, k, kw, sizeof kw);
-        bool joins = strcmp(kw, "\xD8\xA5\xD9\x84\xD9\x89") == 0 ||  /* إلى */
-                     strcmp(kw, "\xD8\xA7\xD9\x84\xD9\x89") == 0 ||  /* الى */
-                     strcmp(kw, "\xD8\xAD\xD8\xAA\xD9\x89") == 0;    /* حتى */
-        size_t second = k + 2;
-        if (joins && second < x->n && x->t[k + 1].kind == TOK_SPACE && xp_is_num(x, second)) {
+        size_t second = 0;
+        if (xp_is_range_word(x, k) && k + 2 < x->n && x->t[k + 1].kind == TOK_SPACE)
+            second = k + 2;                           /* 5 إلى 7 سنوات */
+        else if (xp_key_is(x, k, AR_WAW))
+            second = k + 1;                           /* 20 و30 درجة */
+        if (second && xp_is_num(x, second)) {
             number other;
             xp_parse_number(x, second, true, &other);
-            if (other.end + 1 < x->n && x->t[other.end].kind == TOK_SPACE)
-                xp_noun_gender(x, other.end + 1, &g);
-        } else if (kw[0] == '\xD9' && kw[1] == '\x88' && !kw[2] && xp_is_num(x, k + 1)) { /* و30 */
-            number other;
-            xp_parse_number(x, k + 1, true, &other);
-            if (other.end + 1 < x->n && x->t[other.end].kind == TOK_SPACE)
-                xp_noun_gender(x, other.end + 1, &g);
+            xp_noun_after(x, other.end, &g);
         }
     }
     if (!xp_put_number(x, &num, g, c, counted))

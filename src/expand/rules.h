@@ -20,6 +20,17 @@
 #include "expand/numbers.h"
 #include "expand/scan.h"
 
+/* Words and letters the rules compare token keys with (keys carry no marks). */
+#define AR_AL "\xD8\xA7\xD9\x84"              /* ال */
+#define AR_ALIF "\xD8\xA7"                      /* ا */
+#define AR_TEH "\xD8\xAA"                       /* ت */
+#define AR_TEH_MARBUTA "\xD8\xA9"               /* ة */
+#define AR_ALIF_MAKSURA "\xD9\x89"              /* ى */
+#define AR_WAW "\xD9\x88"                       /* و */
+#define AR_AAT "\xD8\xA7\xD8\xAA"             /* ات */
+#define KEY_FROM "\xD9\x85\xD9\x86"            /* من */
+#define KEY_BETWEEN "\xD8\xA8\xD9\x8A\xD9\x86" /* بين */
+
 #define RULE_FAIL ((size_t)-1)
 #define NO_TOKEN ((size_t)-1)
 
@@ -33,7 +44,7 @@ typedef struct prefix {
 
 /* A number as written: digits with their grouping removed, and a decimal part. */
 typedef struct number {
-    size_t first, end;  /* tokens [first, end) */
+    size_t end;         /* the token after it */
     char digits[40];    /* integer part, NUL-terminated */
     size_t ndigits;
     char frac[24];      /* decimal part, NUL-terminated */
@@ -42,14 +53,17 @@ typedef struct number {
     bool exact;         /* value holds the integer part (no leading zero, not too long) */
 } number;
 
+/* What a sentence is about, as far as the rules care (context.tsv kinds of the same name). */
+typedef enum xp_topic { TOPIC_SPORTS, TOPIC_WEATHER, TOPIC_LENGTH, TOPIC_COUNT } xp_topic;
+
 /* The state of one sentence being expanded. */
 typedef struct xp {
     const char *s;
     const tok *t;
     size_t n;
+    const char **keys;    /* each token's text without marks ("" for numbers and marks) */
     buf *out;
-    int sports;           /* the sentence is about sport: -1 not yet known */
-    int weather;          /* ... about the weather */
+    signed char topics[TOPIC_COUNT]; /* -1 until looked up */
     size_t last_num_end;  /* token after the last number read, to share its case (و30) */
     num_case last_case;
     bool have_last;
@@ -63,15 +77,22 @@ size_t xp_prev(const xp *x, size_t i);          /* previous non-space token, or 
 bool xp_is_mark(const xp *x, size_t i, unsigned cp);
 bool xp_is_num(const xp *x, size_t i);
 bool xp_is_word(const xp *x, size_t i);
-/* The text of token i without marks, into out; "" for other kinds or i out of range. */
-const char *xp_key(const xp *x, size_t i, char *out, size_t cap);
+/* The text of word token i without marks; "" for other kinds or i out of range. */
+const char *xp_key(const xp *x, size_t i);
 bool xp_key_is(const xp *x, size_t i, const char *word);
+bool xp_key_ends(const xp *x, size_t i, const char *suffix);
+/* Whether word i carries the article (الدورة). */
+bool xp_is_definite(const xp *x, size_t i);
+/* Whether the word before token `at` opens a range (من، بين), so none is to be added. */
+bool xp_follows_from(const xp *x, size_t at);
+/* Whether word i joins a range (إلى، الى، حتى). */
+bool xp_is_range_word(const xp *x, size_t i);
 /* Whether token i is a word listed under kind in context.tsv. */
 bool xp_in_context(const xp *x, size_t i, const char *kind);
 /* The context.tsv row of kind for token i, or NULL. */
 const data_row *xp_context_row(const xp *x, size_t i, const char *kind);
-bool xp_sports(xp *x);
-bool xp_weather(xp *x);
+/* Whether any word of the sentence is listed under the topic's kind. */
+bool xp_about(xp *x, xp_topic topic);
 
 /* --- output (expand.c) --- */
 bool xp_put(xp *x, const char *s);
@@ -88,6 +109,8 @@ num_case xp_case(xp *x, size_t first, const prefix *p);
 num_case xp_noun_case(xp *x, size_t w, bool adjectives);
 /* Gender of the word at token i as a counted noun; false if it is not a noun. */
 bool xp_noun_gender(const xp *x, size_t i, num_gender *g);
+/* The gender of the noun one space after token end-1 (after a number ending there). */
+bool xp_noun_after(const xp *x, size_t end, num_gender *g);
 /* Parses the number at token i (a TOK_NUM): grouping with ',' or repeated '.', and a decimal
  * part when allow_decimal. */
 void xp_parse_number(const xp *x, size_t i, bool allow_decimal, number *num);
