@@ -100,3 +100,10 @@ unsigned utf8_decode_last(const char *s, size_t len, size_t *n)
     }
     return utf8_decode(s + start, len - start, n);
 }
+
+bool arabic_is_sun_letter(unsigned cp)
+{
+    /* ت ث د ذ ر ز س ش ص ض ط ظ ل ن */
+    return (cp >= 0x062A && cp <= 0x062B) || (cp >= 0x062F && cp <= 0x0638) || cp == 0x0644 ||
+           cp == 0x0646;
+}

@@ -19,6 +19,10 @@ unsigned utf8_decode(const char *s, size_t len, size_t *n);
 /* Encodes cp into out (4 bytes of room); returns the byte count, 0 for an invalid cp. */
 size_t utf8_encode(unsigned cp, char *out);
 
+/* Whether cp is one of the Arabic "sun letters", which the article's lam assimilates to
+ * (الشَّمْس: the lam is silent and the letter doubled). */
+bool arabic_is_sun_letter(unsigned cp);
+
 /* The code point that ends just before s + len, and its length in *n. */
 unsigned utf8_decode_last(const char *s, size_t len, size_t *n);
 

@@ -280,17 +280,6 @@ bool numbers_cardinal_construct(buf *out, uint64_t n, num_gender gender, num_cas
     return cardinal(out, n, gender, c, true);
 }
 
-/* Sun letters, after which the article's lam assimilates (shadda on the letter). */
-static bool is_sun_letter(unsigned cp)
-{
-    static const unsigned sun[] = {0x062A, 0x062B, 0x062F, 0x0630, 0x0631, 0x0632, 0x0633,
-                                   0x0634, 0x0635, 0x0636, 0x0637, 0x0638, 0x0644, 0x0646};
-    for (size_t i = 0; i < sizeof sun / sizeof sun[0]; i++)
-        if (sun[i] == cp)
-            return true;
-    return false;
-}
-
 /* Appends the article and word[0..len): الشَّ... before sun letters, الْ... otherwise. */
 static bool put_article(buf *out, const char *w, size_t len)
 {
@@ -298,7 +287,7 @@ static bool put_article(buf *out, const char *w, size_t len)
         return buf_append(out, w, len);
     size_t n;
     unsigned first = utf8_decode(w, len, &n);
-    if (is_sun_letter(first))
+    if (arabic_is_sun_letter(first))
         return buf_puts(out, ALIF "\xD9\x84") && buf_append(out, w, n) &&
                buf_puts(out, "\xD9\x91") && buf_append(out, w + n, len - n);
     return buf_puts(out, ALIF "\xD9\x84" SUKUN) && buf_append(out, w, len);

@@ -115,24 +115,15 @@ int synth_sample_rate(void)
     return sample_rate;
 }
 
-/* Whether cp is a sun letter, whose shadda after the article espeak-ng 1.51 reads by dropping
- * the short vowel that follows (النِّصْفُ comes out "annsf"). */
-static bool is_sun_letter(unsigned cp)
-{
-    return cp == 0x062A || cp == 0x062B || cp == 0x062F || cp == 0x0630 || cp == 0x0631 ||
-           cp == 0x0632 || cp == 0x0633 || cp == 0x0634 || cp == 0x0635 || cp == 0x0636 ||
-           cp == 0x0637 || cp == 0x0638 || cp == 0x0644 || cp == 0x0646;
-}
-
 /* Rewrites "ال + sun letter + shadda + short vowel" as the letter written twice with a sukun
  * between (النْنِصْفُ), which espeak-ng reads with its vowel. Appends text[0..len) to out. */
-static bool put_espeak_ready(buf *out, const char *text, size_t len)
+static bool rewrite_article(buf *out, const char *text, size_t len)
 {
     unsigned prev2 = 0, prev1 = 0; /* the two code points before, marks skipped */
     for (size_t i = 0; i < len;) {
         size_t n;
         unsigned cp = utf8_decode(text + i, len - i, &n);
-        if (is_sun_letter(cp) && prev1 == 0x0644 && (prev2 == 0x0627 || prev2 == 0x0644) &&
+        if (arabic_is_sun_letter(cp) && prev1 == 0x0644 && (prev2 == 0x0627 || prev2 == 0x0644) &&
             i + n + 4 <= len) {
             size_t m1, m2;
             unsigned shadda = utf8_decode(text + i + n, len - i - n, &m1);
@@ -158,12 +149,23 @@ static bool put_espeak_ready(buf *out, const char *text, size_t len)
     return true;
 }
 
+/* The text as espeak-ng is given it, into ready (emptied first), its NUL counted in ready->len
+ * as espeak_ng_Synthesize wants. On failure ready is freed. */
+static bool espeak_text(const char *text, buf *ready)
+{
+    buf_clear(ready);
+    if (rewrite_article(ready, text, strlen(text)) && buf_putc(ready, '\0'))
+        return true;
+    buf_free(ready);
+    return false;
+}
+
 nashra_status synth_say(const char *text, clip *out, nashra_error *err)
 {
     if (engine_state != ENGINE_ON)
         return error_set(err, NASHRA_ESYNTH, "espeak-ng is not initialized");
     buf ready = BUF_INIT;
-    if (!put_espeak_ready(&ready, text, strlen(text)) || !buf_putc(&ready, '\0'))
+    if (!espeak_text(text, &ready))
         return error_set(err, NASHRA_ENOMEM, "out of memory while synthesizing");
     synth_sink sink = {out, false};
     espeak_ng_STATUS st = espeak_ng_Synthesize(ready.data, ready.len, 0, POS_CHARACTER, 0,
@@ -181,10 +183,8 @@ nashra_status synth_phonemes(const char *text, buf *out, nashra_error *err)
     if (engine_state != ENGINE_ON)
         return error_set(err, NASHRA_ESYNTH, "the synthesizer is not set up");
     buf ready = BUF_INIT;
-    if (!put_espeak_ready(&ready, text, strlen(text)) || !buf_putc(&ready, '\0')) {
-        buf_free(&ready);
+    if (!espeak_text(text, &ready))
         return error_set(err, NASHRA_ENOMEM, "out of memory while reading phonemes");
-    }
     const void *p = ready.data;
     bool first = true;
     while (p && *(const char *)p) {
