@@ -217,16 +217,12 @@ static bool put_scaled(xp *x, const scaled *sc, num_case c, bool construct)
                          : numbers_cardinal(x->out, sc->value, NUM_MASC, c);
     buf one = BUF_INIT;
     bool ok = numbers_cardinal(&one, m, NUM_MASC, NUM_GEN);
-    if (sc->value == 0) /* نِصْفُ مِلْيُونٍ */
-        ok = ok && xp_word(x, "half") && xp_put(x, c == NUM_NOM ? "\xD9\x8F" : c == NUM_ACC
-                                                                   ? "\xD9\x8E" : "\xD9\x90") &&
-             xp_space(x) && xp_put(x, one.data);
-    else /* مِلْيُونٌ وَنِصْفُ الْمِلْيُونِ */
+    if (sc->value) /* مِلْيُونٌ وَ... */
         ok = ok && numbers_cardinal(x->out, sc->value, NUM_MASC, c) && xp_space(x) &&
-             xp_word(x, "and") && xp_word(x, "half") && xp_put(x, c == NUM_NOM ? "\xD9\x8F"
-                                                               : c == NUM_ACC ? "\xD9\x8E"
-                                                                              : "\xD9\x90") &&
-             xp_space(x) && numbers_make_definite(x->out, one.data);
+             xp_word(x, "and");
+    /* نِصْفُ مِلْيُونٍ alone, نِصْفُ الْمِلْيُونِ after the whole part */
+    ok = ok && numbers_construct(x->out, numbers_word("half"), c) && xp_space(x) &&
+         (sc->value ? numbers_make_definite(x->out, one.data) : xp_put(x, one.data));
     buf_free(&one);
     return ok;
 }

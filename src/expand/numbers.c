@@ -409,6 +409,11 @@ static bool put_adjective(buf *out, const num_noun *noun, num_case c, bool dual)
     return ok;
 }
 
+bool numbers_construct(buf *out, const char *stem, num_case c)
+{
+    return put_construct(out, stem, c);
+}
+
 bool numbers_noun(buf *out, const num_noun *noun, num_case c)
 {
     if (noun->invariable)

@@ -52,6 +52,9 @@ bool numbers_counted(buf *out, uint64_t n, const num_noun *noun, num_case c);
 /* A fraction in construct with the noun after it: رُبْعُ, ثُلُثَا, ثَلَاثَةُ أَرْبَاعِ. */
 bool numbers_fraction_construct(buf *out, unsigned a, const num_noun *noun, num_case c);
 
+/* Appends stem (no case ending) as the first term of a construct: the plain case vowel. */
+bool numbers_construct(buf *out, const char *stem, num_case c);
+
 /* Appends the singular noun (and its adjective) in case c without a number, indefinite. */
 bool numbers_noun(buf *out, const num_noun *noun, num_case c);
 
