@@ -16,8 +16,9 @@ struct audio_limiter {
     unsigned channels;
     float ceiling;
     float coef[PHASES][TAPS];
-    /* The last TAPS input frames per channel, for interpolation. */
-    float *history;     /* channels * TAPS, ring */
+    /* The last TAPS input frames per channel, for interpolation: a ring of TAPS written twice
+     * over, so that the window oldest-first is always the TAPS floats at hist_pos. */
+    float *history;     /* channels * 2 * TAPS */
     size_t hist_pos;
     /* Look-ahead: the signal delay line, and the gain requirements in the hold window. */
     size_t window;      /* W frames */
@@ -57,7 +58,7 @@ nashra_status audio_limiter_create(int rate, unsigned channels, double ceiling_d
     if (l->window < 1)
         l->window = 1;
     l->delay = TAP_AHEAD + l->window - 1;
-    l->history = calloc((size_t)channels * TAPS, sizeof *l->history);
+    l->history = calloc((size_t)channels * 2 * TAPS, sizeof *l->history);
     l->delayed = calloc((size_t)channels * l->delay, sizeof *l->delayed);
     l->req = calloc(l->window, sizeof *l->req);
     l->deque = calloc(l->window + 1, sizeof *l->deque);
@@ -105,12 +106,9 @@ static float interval_peak(const audio_limiter *l)
 {
     float peak = 0;
     for (unsigned c = 0; c < l->channels; c++) {
-        const float *h = l->history + (size_t)c * TAPS;
-        /* Oldest first: x[k] = h[(hist_pos + k) % TAPS]; x[TAPS-1] is the newest. The
-         * interval examined lies between x[TAPS-1-TAP_AHEAD-1] and x[TAPS-1-TAP_AHEAD]. */
-        float x[TAPS];
-        for (size_t k = 0; k < TAPS; k++)
-            x[k] = h[(l->hist_pos + k) % TAPS];
+        /* Oldest first; x[TAPS-1] is the newest. The interval examined lies between
+         * x[TAPS-1-TAP_AHEAD-1] and x[TAPS-1-TAP_AHEAD]. */
+        const float *x = l->history + (size_t)c * 2 * TAPS + l->hist_pos;
         float v = fabsf(x[TAPS - 1 - TAP_AHEAD]);
         if (v > peak)
             peak = v;
@@ -132,8 +130,10 @@ void audio_limiter_process(audio_limiter *l, const float *in, float *out, size_t
     for (size_t i = 0; i < n; i++) {
         const float *frame = in + i * ch;
         /* Interpolation history and delay line. */
-        for (unsigned c = 0; c < ch; c++)
-            l->history[(size_t)c * TAPS + l->hist_pos] = frame[c];
+        for (unsigned c = 0; c < ch; c++) {
+            float *h = l->history + (size_t)c * 2 * TAPS;
+            h[l->hist_pos] = h[l->hist_pos + TAPS] = frame[c];
+        }
         l->hist_pos = (l->hist_pos + 1) % TAPS;
         float *slot = l->delayed + l->delay_pos * ch;
         float oldest[8];

@@ -1,7 +1,6 @@
 #include "audio/output.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <sndfile.h>
 #include <stdint.h>
@@ -262,8 +261,8 @@ static void shift_time(const char *date, const char *hms, int hours, char out_da
     strftime(out_time, 9, "%H:%M:%S", &tm);
 }
 
-static nashra_status set_cart(SNDFILE *sf, const audio_spec *spec, const audio_tags *t,
-                              long long frames, nashra_error *err)
+static nashra_status set_cart(SNDFILE *sf, const audio_tags *t, long long frames,
+                              nashra_error *err)
 {
     SF_CART_INFO ci;
     memset(&ci, 0, sizeof ci);
@@ -291,7 +290,6 @@ static nashra_status set_cart(SNDFILE *sf, const audio_spec *spec, const audio_t
     ci.post_timers[0].value = 0;
     memcpy(ci.post_timers[1].usage, "AUDe", 4);
     ci.post_timers[1].value = (int32_t)(frames > INT32_MAX ? INT32_MAX : frames);
-    (void)spec;
     ci.tag_text_size = 0;
     if (sf_command(sf, SFC_SET_CART_INFO, &ci, sizeof ci) != SF_TRUE)
         return error_set(err, NASHRA_EAUDIO, "cannot set the cart chunk: %s", sf_strerror(sf));
@@ -366,15 +364,12 @@ static nashra_status set_chunk(SNDFILE *sf, const char *id, const buf *data, nas
 
 static void set_strings(SNDFILE *sf, const audio_tags *t)
 {
-    char date[32] = "";
-    if (t->date)
-        snprintf(date, sizeof date, "%s", t->date);
     if (t->title && *t->title)
         sf_set_string(sf, SF_STR_TITLE, t->title);
     if (t->artist && *t->artist)
         sf_set_string(sf, SF_STR_ARTIST, t->artist);
-    if (*date)
-        sf_set_string(sf, SF_STR_DATE, date);
+    if (t->date && *t->date)
+        sf_set_string(sf, SF_STR_DATE, t->date);
     if (t->software)
         sf_set_string(sf, SF_STR_SOFTWARE, t->software);
     sf_set_string(sf, SF_STR_GENRE, "News");
@@ -392,7 +387,7 @@ static nashra_status set_metadata(SNDFILE *sf, const audio_spec *spec, const aud
     buf adtl = BUF_INIT, id3 = BUF_INIT;
     nashra_status rc = set_bext(sf, spec, t, planned, err);
     if (!rc)
-        rc = set_cart(sf, spec, t, frames, err);
+        rc = set_cart(sf, t, frames, err);
     if (!rc)
         rc = set_cues(sf, t, &adtl, err);
     if (!rc && adtl.len)
@@ -424,42 +419,12 @@ static int sf_format(const audio_spec *s)
     return 0;
 }
 
-/* An unnamed scratch file in dir for the MP3 stream before its tag is put in front. */
-static int scratch_file(const char *path)
-{
-    char *dir = atomic_dirname(path);
-    if (!dir)
-        return -1;
-    int fd = open(dir, O_RDWR | O_TMPFILE | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        size_t cap = strlen(dir) + 32;
-        char *name = malloc(cap);
-        if (name) {
-            snprintf(name, cap, "%s/.nashra-mp3-XXXXXX", dir);
-            fd = mkostemp(name, O_CLOEXEC);
-            if (fd >= 0)
-                unlink(name);
-            free(name);
-        }
-    }
-    free(dir);
-    return fd;
-}
-
+/* Writes data to fd, the temporary file behind path. */
 static nashra_status write_all(int fd, const void *data, size_t len, const char *path,
                                nashra_error *err)
 {
-    const char *p = data;
-    while (len) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return error_set(err, NASHRA_EIO, "%s: write failed: %s", path,
-                             strerror(n < 0 ? errno : ENOSPC));
-        p += n;
-        len -= (size_t)n;
-    }
+    if (atomic_write_all(fd, data, len) != 0)
+        return error_set(err, NASHRA_EIO, "%s: write failed: %s", path, strerror(errno));
     return NASHRA_OK;
 }
 
@@ -469,9 +434,15 @@ static nashra_status encode(const char *path, int fd, pass *p, const audio_tags 
 {
     const audio_spec *spec = p->spec;
     int target_fd = fd;
-    if (spec->container == AUDIO_MP3 && (target_fd = scratch_file(path)) < 0)
-        return error_set(err, NASHRA_EIO, "%s: cannot create a temporary file: %s", path,
-                         strerror(errno));
+    if (spec->container == AUDIO_MP3) {
+        /* The MPEG stream goes to a scratch file first: our tag has to come before it. */
+        char *dir = atomic_dirname(path);
+        target_fd = dir ? atomic_scratch(dir) : -1;
+        free(dir);
+        if (target_fd < 0)
+            return error_set(err, NASHRA_EIO, "%s: cannot create a temporary file: %s", path,
+                             strerror(errno));
+    }
     SF_INFO info = {.samplerate = spec->rate, .channels = (int)spec->channels,
                     .format = sf_format(spec)};
     p->sf = sf_open_fd(target_fd, SFM_WRITE, &info, SF_FALSE);
@@ -599,9 +570,8 @@ nashra_status audio_output_write(const char *path, bool overwrite, const audio_s
         if (fd < 0)
             return error_set(err, NASHRA_EIO, "%s: cannot create output: %s", path,
                              strerror(errno));
+        /* atomic_commit syncs the file once it is accepted. */
         rc = encode(path, fd, &p, tags, &planned, err);
-        if (!rc && fsync(fd) != 0)
-            rc = error_set(err, NASHRA_EIO, "%s: cannot finish file: %s", path, strerror(errno));
         audio_result r = {.gain_db = gain_db, .limited_db = p.limited_db};
         /* Lossless files were measured sample for sample as written; lossy ones are decoded. */
         if (!rc && is_lossy(spec))

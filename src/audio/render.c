@@ -1,12 +1,12 @@
 #include "audio/render.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "common/atomic.h"
 #include "common/error.h"
 
 struct audio_render {
@@ -16,29 +16,11 @@ struct audio_render {
     char *dir;
 };
 
-/* An unnamed file in dir: O_TMPFILE where the file system has it, else a name removed at once. */
-static int anonymous_file(const char *dir)
-{
-    int fd = open(dir, O_RDWR | O_TMPFILE | O_CLOEXEC, 0600);
-    if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL))
-        return fd;
-    size_t cap = strlen(dir) + 32;
-    char *name = malloc(cap);
-    if (!name)
-        return -1;
-    snprintf(name, cap, "%s/.nashra-render-XXXXXX", dir);
-    fd = mkostemp(name, O_CLOEXEC);
-    if (fd >= 0)
-        unlink(name);
-    free(name);
-    return fd;
-}
-
 nashra_status audio_render_create(const char *dir, unsigned channels, audio_render **out,
                                   nashra_error *err)
 {
     *out = NULL;
-    int fd = anonymous_file(dir);
+    int fd = atomic_scratch(dir);
     if (fd < 0)
         return error_set(err, NASHRA_EIO, "%s: cannot create output (a temporary file there): %s", dir,
                          strerror(errno));
@@ -65,35 +47,9 @@ nashra_status audio_render_write(audio_render *r, const float *frames, size_t n,
     return NASHRA_OK;
 }
 
-nashra_status audio_render_silence(audio_render *r, size_t n, nashra_error *err)
-{
-    static const float zeros[4096];
-    while (n) {
-        size_t k = n < 4096 / r->channels ? n : 4096 / r->channels;
-        nashra_status rc = audio_render_write(r, zeros, k, err);
-        if (rc)
-            return rc;
-        n -= k;
-    }
-    return NASHRA_OK;
-}
-
 long long audio_render_frames(const audio_render *r)
 {
     return r->frames;
-}
-
-unsigned audio_render_channels(const audio_render *r)
-{
-    return r->channels;
-}
-
-nashra_status audio_render_rewind(audio_render *r, nashra_error *err)
-{
-    if (fflush(r->f) != 0 || fseek(r->f, 0, SEEK_SET) != 0)
-        return error_set(err, NASHRA_EIO, "%s: cannot read a temporary file back: %s",
-                         r->dir ? r->dir : ".", strerror(errno));
-    return NASHRA_OK;
 }
 
 nashra_status audio_render_seek(audio_render *r, long long frame, nashra_error *err)

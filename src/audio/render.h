@@ -18,13 +18,9 @@ nashra_status audio_render_create(const char *dir, unsigned channels, audio_rend
 
 nashra_status audio_render_write(audio_render *r, const float *frames, size_t n,
                                  nashra_error *err);
-nashra_status audio_render_silence(audio_render *r, size_t n, nashra_error *err);
 
 long long audio_render_frames(const audio_render *r);
-unsigned audio_render_channels(const audio_render *r);
 
-/* Starts reading from frame 0 (after any writing). */
-nashra_status audio_render_rewind(audio_render *r, nashra_error *err);
 /* Positions the next read at frame (after any writing). */
 nashra_status audio_render_seek(audio_render *r, long long frame, nashra_error *err);
 /* Reads up to max frames; returns how many (0 at the end). */

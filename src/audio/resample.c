@@ -2,7 +2,9 @@
 
 #include <soxr.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "common/buf.h"
 #include "common/error.h"
 
 #define OUT_CHUNK 8192 /* frames produced per soxr_process call */
@@ -106,18 +108,14 @@ typedef struct collect {
 static nashra_status collect_sink(void *user, const float *frames, size_t n, nashra_error *err)
 {
     collect *c = user;
-    if (c->frames + n > c->cap) {
-        size_t cap = c->cap ? c->cap : 65536;
-        while (cap < c->frames + n)
-            cap *= 2;
-        float *p = realloc(c->data, cap * c->channels * sizeof *p);
+    const size_t frame = c->channels * sizeof *frames;
+    while (c->frames + n > c->cap) {
+        float *p = array_grow(c->data, &c->cap, c->cap, frame, 65536);
         if (!p)
             return error_set(err, NASHRA_ENOMEM, "out of memory");
         c->data = p;
-        c->cap = cap;
     }
-    for (size_t i = 0; i < n * c->channels; i++)
-        c->data[c->frames * c->channels + i] = frames[i];
+    memcpy(c->data + c->frames * c->channels, frames, n * frame);
     c->frames += n;
     return NASHRA_OK;
 }

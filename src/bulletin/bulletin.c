@@ -21,6 +21,7 @@
 #include "bulletin/profile.h"
 #include "common/atomic.h"
 #include "common/error.h"
+#include "common/utf8.h"
 #include "synth/synth.h"
 
 /* Samples quieter than this (about -50 dBFS) at a clip's ends count as silence. */
@@ -108,18 +109,13 @@ static bool parse_slot(const char *s, struct tm *tm)
     return true;
 }
 
-static bool utf8_ok(const char *s)
+/* Text for one line of metadata: valid UTF-8 without control characters (tabs aside). */
+static bool one_line_text(const char *s)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        int n = *p < 0x80 ? 0 : (*p >> 5) == 6 ? 1 : (*p >> 4) == 14 ? 2 : (*p >> 3) == 30 ? 3 : -1;
-        if (n < 0 || (*p < 0x20 && *p != '\t'))
+    for (const char *p = s; *p; p++)
+        if ((unsigned char)*p < 0x20 && *p != '\t')
             return false;
-        for (p++; n > 0; n--, p++)
-            if ((*p & 0xc0) != 0x80)
-                return false;
-    }
-    return true;
+    return utf8_valid(s, strlen(s), NULL);
 }
 
 nashra_status nashra_config_check(const nashra_config *c, nashra_error *err)
@@ -141,8 +137,8 @@ nashra_status nashra_config_check(const nashra_config *c, nashra_error *err)
     if (c->slot && !parse_slot(c->slot, &tm))
         return error_set(err, NASHRA_EINVAL, "bad slot time '%s' (give YYYY-MM-DDTHH:MM or "
                          "YYYY-MM-DDTHH:MM:SS)", c->slot);
-    if ((c->title && (!*c->title || !utf8_ok(c->title))) ||
-        (c->station && (!*c->station || !utf8_ok(c->station))))
+    if ((c->title && (!*c->title || !one_line_text(c->title))) ||
+        (c->station && (!*c->station || !one_line_text(c->station))))
         return error_set(err, NASHRA_EINVAL, "title and station must be non-empty UTF-8 text "
                          "on one line");
     if (c->title && strlen(c->title) > 1000)
@@ -255,9 +251,8 @@ nashra_status nashra_bulletin_create(const nashra_config *config, const char *pa
         rc = error_set(err, NASHRA_ENOMEM, "out of memory");
         goto fail;
     }
-    /* Every file this run will write must be free (or replaceable) before any work. */
-    if ((rc = atomic_check(path, config->overwrite != 0, err)))
-        goto fail;
+    /* Every file this run will write must be free (or replaceable) before any work: path was
+     * checked above, now its sidecars. */
     if (config->sidecars) {
         static const char *const exts[] = {".json", ".vtt", ".srt"};
         for (int i = 0; !rc && i < 3; i++) {
@@ -389,7 +384,7 @@ nashra_status nashra_bulletin_add(nashra_bulletin *b, const nashra_article *arti
     if (!rc)
         rc = b->failure;
     if (!rc && b->mix)
-        rc = mix_plan_story_end(b->mix, position(b), err);
+        mix_plan_story_end(b->mix);
     if (rc)
         layout_pop_story(&b->layout);
     return rc;

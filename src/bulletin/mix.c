@@ -104,12 +104,9 @@ nashra_status mix_plan_headline(mix_plan *p, long long start, long long end, nas
     return NASHRA_OK;
 }
 
-nashra_status mix_plan_story_end(mix_plan *p, long long at, nashra_error *err)
+void mix_plan_story_end(mix_plan *p)
 {
-    (void)at;
-    (void)err;
     p->region_open = false;
-    return NASHRA_OK;
 }
 
 /* Where speech frame q lands once the insertions before it are in. A start at an insertion
@@ -184,16 +181,22 @@ static nashra_status put_jingle(mixer *m, const audio_sound *j, double gain, lon
     return rc;
 }
 
-/* The bed's gain envelope at speech frame q for region r: fades at its ends. */
-static double bed_shape(const mix_plan *p, const region *r, long long q)
+/* The speech frames [*from, *to) where region r's bed sounds: pre-roll before, tail after. */
+static void bed_span(const mix_plan *p, const region *r, long long *from, long long *to)
 {
-    long long start = r->start - ms(p, BED_PREROLL_MS), end = r->end + ms(p, BED_TAIL_MS);
-    if (start < 0)
-        start = 0;
-    if (q < start || q >= end)
+    *from = r->start - ms(p, BED_PREROLL_MS);
+    if (*from < 0)
+        *from = 0;
+    *to = r->end + ms(p, BED_TAIL_MS);
+}
+
+/* The bed's gain envelope at speech frame q for the span [from, to): fades at its ends. */
+static double bed_shape(const mix_plan *p, long long from, long long to, long long q)
+{
+    if (q < from || q >= to)
         return 0;
     double fade = (double)ms(p, BED_FADE_MS);
-    double in = (double)(q - start) / fade, out = (double)(end - q) / fade;
+    double in = (double)(q - from) / fade, out = (double)(to - q) / fade;
     double g = in < out ? in : out;
     return g > 1 ? 1 : g;
 }
@@ -203,6 +206,16 @@ static void mix_bed(mixer *m, float *frames, size_t n, long long q)
 {
     const mix_plan *p = m->p;
     const unsigned ch = p->channels;
+    /* Only the regions whose bed sounds somewhere in this block are visited per frame. */
+    size_t lo = p->region_count, hi = 0;
+    for (size_t r = 0; r < p->region_count; r++) {
+        long long from, to;
+        bed_span(p, &p->regions[r], &from, &to);
+        if (from < q + (long long)n && to > q) {
+            lo = r < lo ? r : lo;
+            hi = r + 1;
+        }
+    }
     for (size_t i = 0; i < n; i++) {
         /* Voice envelope (instant attack) and the ducking gain that follows it. */
         float v = 0;
@@ -211,13 +224,12 @@ static void mix_bed(mixer *m, float *frames, size_t n, long long q)
         m->env = v > m->env ? v : m->env * m->env_release;
         double want = m->env > DUCK_THRESHOLD ? m->bed_duck : m->bed_open;
         m->duck += (want - m->duck) * (want < m->duck ? m->duck_attack : m->duck_release);
-        for (size_t r = 0; r < p->region_count; r++) {
-            double shape = bed_shape(p, &p->regions[r], q + (long long)i);
+        for (size_t r = lo; r < hi; r++) {
+            long long from, to;
+            bed_span(p, &p->regions[r], &from, &to);
+            double shape = bed_shape(p, from, to, q + (long long)i);
             if (shape <= 0)
                 continue;
-            long long from = p->regions[r].start - ms(p, BED_PREROLL_MS);
-            if (from < 0)
-                from = 0;
             size_t at = (size_t)((q + (long long)i - from) % (long long)p->bed.count);
             for (unsigned c = 0; c < ch; c++)
                 frames[i * ch + c] += (float)(p->bed.frames[at * ch + c] * shape * m->duck);
@@ -231,7 +243,7 @@ nashra_status mix_render(mix_plan *p, audio_render *speech, layout *l, double sp
 {
     *out = NULL;
     mixer m = {.p = p};
-    nashra_status rc = audio_render_rewind(speech, err);
+    nashra_status rc = audio_render_seek(speech, 0, err);
     if (!rc)
         rc = audio_render_create(dir, p->channels, &m.out, err);
     if (!rc)

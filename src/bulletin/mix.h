@@ -26,8 +26,8 @@ nashra_status mix_plan_create(const nashra_config *c, int rate, unsigned channel
 nashra_status mix_plan_insert(mix_plan *p, mix_kind kind, long long at, nashra_error *err);
 /* A headline sentence spans [start, end): the bed plays under it. */
 nashra_status mix_plan_headline(mix_plan *p, long long start, long long end, nashra_error *err);
-/* The story being rendered ends at frame at. */
-nashra_status mix_plan_story_end(mix_plan *p, long long at, nashra_error *err);
+/* The story being rendered has ended: its headlines' bed stretch is complete. */
+void mix_plan_story_end(mix_plan *p);
 
 /* Writes *out (a new render in dir) from speech (whose integrated loudness is speech_lufs),
  * moves the layout's positions, and measures the result into *measured. */

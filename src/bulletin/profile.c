@@ -77,7 +77,7 @@ const char *profile_container_name(audio_container c)
     return "?";
 }
 
-static const char *container_ext(audio_container c)
+const char *profile_extension(audio_container c)
 {
     switch (c) {
     case AUDIO_WAV: return ".wav";
@@ -86,11 +86,6 @@ static const char *container_ext(audio_container c)
     case AUDIO_OPUS: return ".opus";
     }
     return "";
-}
-
-const char *profile_extension(audio_container c)
-{
-    return container_ext(c);
 }
 
 nashra_status profile_resolve(const nashra_config *c, const char *path, int synth_rate,
@@ -129,7 +124,7 @@ nashra_status profile_resolve(const nashra_config *c, const char *path, int synt
         return error_set(err, NASHRA_EINVAL, "%s: the %s profile writes %s; name the file %s "
                          "or give --format", path, row->name,
                          profile_container_name(spec->container),
-                         container_ext(spec->container));
+                         profile_extension(spec->container));
 
     spec->rate = c->sample_rate ? c->sample_rate : row->rate ? row->rate : synth_rate;
     if (spec->rate < 8000 || spec->rate > 192000)

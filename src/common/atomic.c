@@ -80,6 +80,24 @@ nashra_status atomic_commit(int fd, const char *tmp, const char *path, bool over
     return rc;
 }
 
+int atomic_write_all(int fd, const void *data, size_t len)
+{
+    const char *p = data;
+    while (len) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            if (n == 0)
+                errno = ENOSPC;
+            return -1;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
 nashra_status atomic_write_file(const char *path, const void *data, size_t len, bool overwrite,
                                 nashra_error *err)
 {
@@ -87,26 +105,34 @@ nashra_status atomic_write_file(const char *path, const void *data, size_t len, 
     int fd = atomic_temp(path, &tmp);
     if (fd < 0)
         return error_set(err, NASHRA_EIO, "%s: cannot create: %s", path, strerror(errno));
-    const char *p = data;
-    size_t left = len;
-    while (left) {
-        ssize_t n = write(fd, p, left);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            nashra_status rc = error_set(err, NASHRA_EIO, "%s: write failed: %s", path,
-                                         strerror(n < 0 ? errno : ENOSPC));
-            close(fd);
-            unlink(tmp);
-            free(tmp);
-            return rc;
-        }
-        p += n;
-        left -= (size_t)n;
+    if (atomic_write_all(fd, data, len) != 0) {
+        nashra_status rc = error_set(err, NASHRA_EIO, "%s: write failed: %s", path,
+                                     strerror(errno));
+        close(fd);
+        unlink(tmp);
+        free(tmp);
+        return rc;
     }
     nashra_status rc = atomic_commit(fd, tmp, path, overwrite, err);
     free(tmp);
     return rc;
+}
+
+int atomic_scratch(const char *dir)
+{
+    int fd = open(dir, O_RDWR | O_TMPFILE | O_CLOEXEC, 0600);
+    if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL))
+        return fd;
+    size_t cap = strlen(dir) + 32;
+    char *name = malloc(cap);
+    if (!name)
+        return -1;
+    snprintf(name, cap, "%s/.nashra-scratch-XXXXXX", dir);
+    fd = mkostemp(name, O_CLOEXEC);
+    if (fd >= 0)
+        unlink(name);
+    free(name);
+    return fd;
 }
 
 char *atomic_dirname(const char *path)

@@ -1,7 +1,8 @@
 /*
  * Files that appear whole or not at all: written under a temporary name in the destination's
  * directory, synced, then renamed into place; without overwrite an existing file is never
- * replaced, even one that appeared meanwhile.
+ * replaced, even one that appeared meanwhile. Also the unnamed scratch files that work beside
+ * such an output.
  */
 #ifndef NASHRA_COMMON_ATOMIC_H
 #define NASHRA_COMMON_ATOMIC_H
@@ -25,6 +26,15 @@ nashra_status atomic_commit(int fd, const char *tmp, const char *path, bool over
 /* Writes data to path atomically. */
 nashra_status atomic_write_file(const char *path, const void *data, size_t len, bool overwrite,
                                 nashra_error *err);
+
+/* Writes all len bytes of data to fd, resuming after signals. Returns 0, or -1 with errno set
+ * (ENOSPC when a write makes no progress). */
+int atomic_write_all(int fd, const void *data, size_t len);
+
+/* An unnamed file in dir, open for reading and writing: O_TMPFILE where the file system has it,
+ * else a name removed at once. Returns the descriptor (the caller closes it; the file vanishes
+ * then), or -1 with errno set. */
+int atomic_scratch(const char *dir);
 
 /* The directory part of path ("." when it has none); malloc'd. */
 char *atomic_dirname(const char *path);
