@@ -1,6 +1,5 @@
 /* End-to-end tests: run the nashra binary as a user would and check what it prints and writes. */
 #include <dirent.h>
-#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,80 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "table.h"
 #include "wav.h"
-#include "workdir.h"
-
-typedef struct run_result {
-    int status; /* exit code, or 128 + signal */
-    char *out;
-    char *err;
-} run_result;
+#include "e2e.h"
 
 char workdir[] = "/tmp/nashra-e2e-XXXXXX";
-
-static void result_free(run_result *r)
-{
-    free(r->out);
-    free(r->err);
-}
-
-/* Runs nashra with args (NULL-terminated), stdin from stdin_path or /dev/null. */
-static run_result run(const char *stdin_path, ...)
-{
-    const char *argv[64] = {NASHRA_BINARY};
-    size_t argc = 1;
-    va_list ap;
-    va_start(ap, stdin_path);
-    const char *a;
-    while ((a = va_arg(ap, const char *)) && argc < 63)
-        argv[argc++] = a;
-    va_end(ap);
-    argv[argc] = NULL;
-
-    char out_path[512], err_path[512];
-    snprintf(out_path, sizeof out_path, "%s/stdout", workdir);
-    snprintf(err_path, sizeof err_path, "%s/stderr", workdir);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        int in = open(stdin_path ? stdin_path : "/dev/null", O_RDONLY);
-        int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (in < 0 || out < 0 || err < 0)
-            _exit(99);
-        dup2(in, 0);
-        dup2(out, 1);
-        dup2(err, 2);
-        execv(argv[0], (char *const *)argv);
-        _exit(98);
-    }
-    int ws;
-    assert_int_equal(waitpid(pid, &ws, 0), pid);
-    run_result r;
-    r.status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
-    r.out = table_read_file(out_path, NULL);
-    r.err = table_read_file(err_path, NULL);
-    return r;
-}
-
-/* Declares a buffer holding the path of name inside the work folder. */
-#define WORK(var, name)                                                                         \
-    char var[512];                                                                              \
-    snprintf(var, sizeof var, "%s/%s", workdir, name)
-
-static void write_file(const char *path, const char *data, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(data, 1, len, f), len);
-    fclose(f);
-}
 
 static void expect_failure(run_result r, int status, const char *needle)
 {

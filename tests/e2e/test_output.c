@@ -12,59 +12,35 @@
 #include <string.h>
 #include <sndfile.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "audio/loudness.h"
 #include "table.h"
-#include "workdir.h"
+#include "e2e.h"
 
 char workdir[] = "/tmp/nashra-output-e2e-XXXXXX";
 static const char title[] = "نشرة الثامنة صباحًا";
 static const char station[] = "إذاعة نشرة";
 
-#define WORK(var, name)                                                                         \
-    char var[512];                                                                              \
-    snprintf(var, sizeof var, "%s/%s", workdir, name)
-
 /* Runs nashra with args (NULL-terminated); returns the exit status, stderr in err_out. */
-static int run(char *err_out, size_t cap, ...)
+static int run_status(char *err_out, size_t cap, ...)
 {
-    const char *argv[64] = {NASHRA_BINARY};
-    size_t argc = 1;
     va_list ap;
     va_start(ap, cap);
-    const char *a;
-    while ((a = va_arg(ap, const char *)) && argc < 63)
-        argv[argc++] = a;
+    run_result r = run_v(NULL, ap);
     va_end(ap);
-    argv[argc] = NULL;
-    WORK(err_path, "stderr");
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        if (!freopen("/dev/null", "w", stdout) || !freopen(err_path, "w", stderr))
-            _exit(99);
-        execv(argv[0], (char *const *)argv);
-        _exit(98);
-    }
-    int ws;
-    assert_int_equal(waitpid(pid, &ws, 0), pid);
-    char *e = table_read_file(err_path, NULL);
     if (err_out)
-        snprintf(err_out, cap, "%s", e ? e : "");
-    free(e);
-    return WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+        snprintf(err_out, cap, "%s", r.err ? r.err : "");
+    int status = r.status;
+    result_free(&r);
+    return status;
 }
 
-static void write_file(const char *path, const char *data)
+static void write_text(const char *path, const char *text)
 {
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    fputs(data, f);
-    fclose(f);
+    write_file(path, text, strlen(text));
 }
 
 /* Two short stories. */
@@ -72,9 +48,9 @@ static void articles(char *a, char *b)
 {
     snprintf(a, 512, "%s/1.txt", workdir);
     snprintf(b, 512, "%s/2.txt", workdir);
-    write_file(a, "وزراء المياه يتفقون على خطة مشتركة\n\nاتفق 12 وزيرا على خطة لمواجهة الجفاف.\n"
+    write_text(a, "وزراء المياه يتفقون على خطة مشتركة\n\nاتفق 12 وزيرا على خطة لمواجهة الجفاف.\n"
                   "وقال المتحدث إن الخطة تبدأ العام المقبل.\n");
-    write_file(b, "الفريق الوطني يفوز في المباراة الافتتاحية\n\nفاز الفريق الوطني بثلاثة أهداف "
+    write_text(b, "الفريق الوطني يفوز في المباراة الافتتاحية\n\nفاز الفريق الوطني بثلاثة أهداف "
                   "مقابل هدف واحد.\n");
 }
 
@@ -194,13 +170,13 @@ static void profiles(void **state)
         WORK(out, c->file);
         char err[1024];
         int st = c->profile
-                     ? c->extra ? run(err, sizeof err, "bulletin", "-q", "--profile", c->profile,
+                     ? c->extra ? run_status(err, sizeof err, "bulletin", "-q", "--profile", c->profile,
                                       c->extra, "--title", title, "--station", station, "--slot",
                                       "2026-11-24T08:00", "-o", out, a, b, NULL)
-                                : run(err, sizeof err, "bulletin", "-q", "--profile", c->profile,
+                                : run_status(err, sizeof err, "bulletin", "-q", "--profile", c->profile,
                                       "--title", title, "--station", station, "--slot",
                                       "2026-11-24T08:00", "-o", out, a, b, NULL)
-                     : run(err, sizeof err, "bulletin", "-q", "--title", title, "--station",
+                     : run_status(err, sizeof err, "bulletin", "-q", "--title", title, "--station",
                            station, "-o", out, a, b, NULL);
         if (st != 0)
             fail_msg("%s: exit %d: %s", c->file, st, err);
@@ -334,8 +310,8 @@ static void jingles_and_split(void **state)
     WORK(mixed, "mixed.wav");
     WORK(split, "stories");
     char err[1024];
-    assert_int_equal(run(err, sizeof err, "bulletin", "-q", "-o", plain, a, b, NULL), 0);
-    int st = run(err, sizeof err, "bulletin", "-q", "--intro", intro, "--outro", outro,
+    assert_int_equal(run_status(err, sizeof err, "bulletin", "-q", "-o", plain, a, b, NULL), 0);
+    int st = run_status(err, sizeof err, "bulletin", "-q", "--intro", intro, "--outro", outro,
                  "--between", between, "--bed", bed, "--split", split, "-o", mixed, a, b, NULL);
     if (st)
         fail_msg("exit %d: %s", st, err);
@@ -406,9 +382,9 @@ static void bed_ducks_under_voice(void **state)
     WORK(plain, "rawplain.wav");
     WORK(withbed, "rawbed.wav");
     char err[1024];
-    assert_int_equal(run(err, sizeof err, "bulletin", "-q", "--profile", "raw", "-o", plain, a,
+    assert_int_equal(run_status(err, sizeof err, "bulletin", "-q", "--profile", "raw", "-o", plain, a,
                          b, NULL), 0);
-    assert_int_equal(run(err, sizeof err, "bulletin", "-q", "--profile", "raw", "--bed", bed,
+    assert_int_equal(run_status(err, sizeof err, "bulletin", "-q", "--profile", "raw", "--bed", bed,
                          "-o", withbed, a, b, NULL), 0);
     json_t *j = load_json(withbed, ".json");
     json_t *story = json_array_get(json_object_get(j, "stories"), 1);
@@ -432,7 +408,7 @@ static void bad_output_options(void **state)
     articles(a, b);
     WORK(out, "bad.wav");
     WORK(notaudio, "notaudio.wav");
-    write_file(notaudio, "this is text, not sound\n");
+    write_text(notaudio, "this is text, not sound\n");
     char err[1024];
     struct {
         const char *opt, *val, *expect;
@@ -449,22 +425,22 @@ static void bad_output_options(void **state)
         {"--profile", "podcast", "writes MP3; name the file .mp3"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        int st = run(err, sizeof err, "bulletin", cases[i].opt, cases[i].val, "-o", out, a, NULL);
+        int st = run_status(err, sizeof err, "bulletin", cases[i].opt, cases[i].val, "-o", out, a, NULL);
         if (st != 2 || !strstr(err, cases[i].expect) || strchr(err, '\n') != strrchr(err, '\n'))
             fail_msg("%s %s: exit %d, '%s'", cases[i].opt, cases[i].val, st, err);
     }
     WORK(noext, "bulletin.out");
-    assert_int_equal(run(err, sizeof err, "bulletin", "-o", noext, a, NULL), 2);
+    assert_int_equal(run_status(err, sizeof err, "bulletin", "-o", noext, a, NULL), 2);
     assert_non_null(strstr(err, "cannot tell the format"));
-    assert_int_equal(run(err, sizeof err, "bulletin", "--profile", "opus", "--sample-rate",
+    assert_int_equal(run_status(err, sizeof err, "bulletin", "--profile", "opus", "--sample-rate",
                          "44100", "-o", "x.opus", a, NULL), 2);
     assert_non_null(strstr(err, "Opus takes"));
     assert_int_equal(access(out, F_OK), -1);
     /* A sidecar in the way stops the run before anything is written. */
     WORK(side_json, "side.json");
     WORK(side, "side.wav");
-    write_file(side_json, "{}");
-    assert_int_equal(run(err, sizeof err, "bulletin", "-o", side, a, NULL), 2);
+    write_text(side_json, "{}");
+    assert_int_equal(run_status(err, sizeof err, "bulletin", "-o", side, a, NULL), 2);
     assert_non_null(strstr(err, "side.json: file exists"));
     assert_int_equal(access(side, F_OK), -1);
 }

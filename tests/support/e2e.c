@@ -1,0 +1,84 @@
+#include "e2e.h"
+
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "table.h"
+
+int workdir_setup(void **state)
+{
+    (void)state;
+    return mkdtemp(workdir) ? 0 : -1;
+}
+
+int workdir_teardown(void **state)
+{
+    (void)state;
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", workdir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+void write_file(const char *path, const char *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+}
+
+run_result run_v(const char *stdin_path, va_list args)
+{
+    const char *argv[64] = {NASHRA_BINARY};
+    size_t argc = 1;
+    const char *a;
+    while ((a = va_arg(args, const char *)) && argc < 63)
+        argv[argc++] = a;
+    argv[argc] = NULL;
+
+    WORK(out_path, "stdout");
+    WORK(err_path, "stderr");
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int in = open(stdin_path ? stdin_path : "/dev/null", O_RDONLY);
+        int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (in < 0 || out < 0 || err < 0)
+            _exit(99);
+        dup2(in, 0);
+        dup2(out, 1);
+        dup2(err, 2);
+        execv(argv[0], (char *const *)argv);
+        _exit(98);
+    }
+    int ws;
+    assert_int_equal(waitpid(pid, &ws, 0), pid);
+    run_result r;
+    r.status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+    r.out = table_read_file(out_path, NULL);
+    r.err = table_read_file(err_path, NULL);
+    return r;
+}
+
+run_result run(const char *stdin_path, ...)
+{
+    va_list ap;
+    va_start(ap, stdin_path);
+    run_result r = run_v(stdin_path, ap);
+    va_end(ap);
+    return r;
+}
+
+void result_free(run_result *r)
+{
+    free(r->out);
+    free(r->err);
+}

@@ -1,0 +1,36 @@
+/* What the end-to-end tests share: a scratch folder, and running the nashra command. */
+#ifndef NASHRA_TEST_E2E_H
+#define NASHRA_TEST_E2E_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+/* The scratch folder: a "...XXXXXX" template the test file defines; mkdtemp fills it in. */
+extern char workdir[];
+
+/* cmocka group setup and teardown: make the folder, and remove it with what it holds. */
+int workdir_setup(void **state);
+int workdir_teardown(void **state);
+
+/* Declares a buffer holding the path of name inside the work folder. */
+#define WORK(var, name)                                                                         \
+    char var[512];                                                                              \
+    snprintf(var, sizeof var, "%s/%s", workdir, name)
+
+/* Writes len bytes of data to path; fails the test if it cannot. */
+void write_file(const char *path, const char *data, size_t len);
+
+typedef struct run_result {
+    int status; /* exit code, or 128 + signal */
+    char *out;  /* standard output, whole */
+    char *err;  /* standard error, whole */
+} run_result;
+
+/* Runs the nashra binary with the NULL-terminated arguments after stdin_path (standard input
+ * from that file, or /dev/null when it is NULL) and waits for it. */
+run_result run(const char *stdin_path, ...);
+run_result run_v(const char *stdin_path, va_list args);
+
+void result_free(run_result *r);
+
+#endif
