@@ -101,10 +101,41 @@ typedef enum nashra_part {
 typedef int (*nashra_sentence_fn)(void *user, nashra_part part, size_t paragraph,
                                   const char *spoken_utf8);
 
-/* Segments and expands an article into the sentences that will be spoken, with
- * full diacritics on every generated word and no digits left. */
+/* Segments and expands an article into the sentences that will be spoken, exactly as the
+ * synthesizer gets them: full diacritics on every generated word and every lexicon name,
+ * no digits left, diacritics in the order espeak-ng reads. */
 NASHRA_API nashra_status nashra_article_sentences(const nashra_article *article, nashra_sentence_fn fn,
                                        void *user, nashra_error *err);
+
+/* A pronunciation lexicon: UTF-8 lines SURFACE<TAB>SPELLING, where SURFACE is one or more
+ * words as text writes them (marks ignored; Arabic, or Latin matched without regard to case)
+ * and SPELLING the fully diacritized Arabic to speak, or [[phonemes]] in espeak-ng's Arabic
+ * phoneme mnemonics. '#' starts a comment line. Entries match also behind the proclitics
+ * و ف ب ك ل and the article ال. A bad entry is an error naming the file and line. */
+typedef struct nashra_lexicon nashra_lexicon;
+
+NASHRA_API nashra_status nashra_lexicon_read(const char *path, nashra_lexicon **out,
+                                             nashra_error *err);
+NASHRA_API void nashra_lexicon_destroy(nashra_lexicon *lexicon);
+NASHRA_API size_t nashra_lexicon_size(const nashra_lexicon *lexicon);
+
+/* Which text stages run (all by default); the off switches are for measuring each one. */
+#define NASHRA_SPEECH_NO_NUMBERS 1u     /* no spoken-form expansion of numbers and symbols */
+#define NASHRA_SPEECH_NO_LEXICON 2u     /* neither the shipped nor a user lexicon */
+#define NASHRA_SPEECH_NO_REWRITE 4u     /* diacritics passed on as they are */
+#define NASHRA_SPEECH_LATIN_ENGLISH 8u  /* unknown Latin words read by espeak-ng in English
+                                           rather than by their Arabic letter names */
+
+typedef struct nashra_speech {
+    const nashra_lexicon *lexicon; /* a user lexicon, winning over the shipped one; or NULL */
+    unsigned flags;                /* NASHRA_SPEECH_* */
+} nashra_speech;
+
+/* nashra_article_sentences with options; speech may be NULL for the defaults. */
+NASHRA_API nashra_status nashra_article_speech(const nashra_article *article,
+                                               const nashra_speech *speech,
+                                               nashra_sentence_fn fn, void *user,
+                                               nashra_error *err);
 
 /* Removes Arabic diacritics (harakat, tanween, shadda, sukun) from s in place. */
 NASHRA_API void nashra_strip_diacritics(char *s);
@@ -186,6 +217,10 @@ typedef struct nashra_config {
 
     /* When not NULL, also write each story to DIR/NN.EXT with its own metadata. */
     const char *split_dir;
+
+    /* A pronunciation lexicon file of the user's, winning over the shipped one; or NULL. */
+    const char *lexicon;
+    unsigned speech_flags;   /* NASHRA_SPEECH_* */
 } nashra_config;
 
 /* Fills the news defaults. */
@@ -235,6 +270,12 @@ NASHRA_API nashra_status nashra_bulletin_finish(nashra_bulletin *bulletin, nashr
 
 /* Releases the bulletin; an unfinished one leaves no file behind. */
 NASHRA_API void nashra_bulletin_destroy(nashra_bulletin *bulletin);
+
+/* espeak-ng's phonemes for a spoken sentence (as nashra_article_sentences gives it), read by
+ * the configured voice: its mnemonics, clause by clause, separated by spaces. *out is a new
+ * string for the caller to free. */
+NASHRA_API nashra_status nashra_phonemes(const nashra_config *config, const char *spoken,
+                                         char **out, nashra_error *err);
 
 /* Releases the synthesizer at the end of the process. After it no bulletin can be created. */
 NASHRA_API void nashra_shutdown(void);

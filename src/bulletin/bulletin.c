@@ -42,6 +42,7 @@ struct nashra_bulletin {
     audio_render *render;
     audio_meter *meter;
     mix_plan *mix;          /* jingles and bed; NULL without them */
+    nashra_lexicon *lexicon; /* the user's, or NULL */
     long long stream_in;    /* synthesizer frames since the resampler's stream began */
     long long stream_out0;  /* the render frame where it began */
     float *fbuf;            /* conversion buffers */
@@ -296,6 +297,9 @@ nashra_status nashra_bulletin_create(const nashra_config *config, const char *pa
         rc = audio_meter_create(b->spec.rate, b->spec.channels, &b->meter, err);
     if (!rc && mixing)
         rc = mix_plan_create(&b->config, b->spec.rate, b->spec.channels, &b->mix, err);
+    if (!rc && config->lexicon)
+        rc = nashra_lexicon_read(config->lexicon, &b->lexicon, err);
+    b->config.lexicon = NULL; /* read; the path is not kept */
     if (rc)
         goto fail;
     *out = b;
@@ -379,7 +383,8 @@ nashra_status nashra_bulletin_add(nashra_bulletin *b, const nashra_article *arti
     b->story_started = false;
     b->failure = NASHRA_OK;
     b->err = err;
-    rc = nashra_article_sentences(article, on_sentence, b, err);
+    nashra_speech speech = {b->lexicon, b->config.speech_flags};
+    rc = nashra_article_speech(article, &speech, on_sentence, b, err);
     b->err = NULL;
     if (!rc)
         rc = b->failure;
@@ -585,6 +590,7 @@ void nashra_bulletin_destroy(nashra_bulletin *b)
     audio_resampler_destroy(b->resampler);
     audio_meter_destroy(b->meter);
     mix_plan_destroy(b->mix);
+    nashra_lexicon_destroy(b->lexicon);
     layout_free(&b->layout);
     clip_free(&b->clip);
     free(b->fbuf);
@@ -592,6 +598,27 @@ void nashra_bulletin_destroy(nashra_bulletin *b)
     for (size_t i = 0; i < sizeof b->owned / sizeof *b->owned; i++)
         free(b->owned[i]);
     free(b);
+}
+
+nashra_status nashra_phonemes(const nashra_config *config, const char *spoken, char **out,
+                              nashra_error *err)
+{
+    *out = NULL;
+    nashra_status rc = nashra_config_check(config, err);
+    if (rc)
+        return rc;
+    synth_params params = {config->voice, config->rate, config->pitch};
+    if ((rc = synth_setup(&params, err)))
+        return rc;
+    buf ph = BUF_INIT;
+    if ((rc = synth_phonemes(spoken, 0, &ph, err))) {
+        buf_free(&ph);
+        return rc;
+    }
+    if (!ph.data && !buf_puts(&ph, ""))
+        return error_set(err, NASHRA_ENOMEM, "out of memory");
+    *out = buf_take(&ph);
+    return NASHRA_OK;
 }
 
 void nashra_shutdown(void)

@@ -1,5 +1,5 @@
 /* The text stages in order: an article's headline and paragraphs -> segmented sentences ->
- * spoken forms, handed one by one to the caller. */
+ * spoken forms -> the espeak-ready form, handed one by one to the caller. */
 #include <stdlib.h>
 
 #include "article/article.h"
@@ -7,34 +7,62 @@
 #include "common/error.h"
 #include "common/strlist.h"
 #include "expand/expand.h"
+#include "pronounce/pronounce.h"
 #include "segment/segment.h"
 
-static nashra_status speak_block(const char *text, nashra_part part, size_t paragraph,
-                                 nashra_sentence_fn fn, void *user, bool *stopped,
-                                 nashra_error *err)
+typedef struct speaker {
+    nashra_sentence_fn fn;
+    void *user;
+    unsigned flags;
+    pron_options pron;
+    buf spoken, ready;
+    bool stopped;
+} speaker;
+
+static nashra_status speak_block(speaker *sp, const char *text, nashra_part part,
+                                 size_t paragraph, nashra_error *err)
 {
     strlist sentences = STRLIST_INIT;
-    buf spoken = BUF_INIT;
     nashra_status rc = segment_text(text, &sentences, err);
-    for (size_t i = 0; !rc && !*stopped && i < sentences.count; i++) {
-        buf_clear(&spoken);
-        rc = expand_sentence(sentences.items[i], &spoken, err);
-        if (!rc && spoken.len)
-            *stopped = fn(user, part, paragraph, spoken.data) != 0;
+    for (size_t i = 0; !rc && !sp->stopped && i < sentences.count; i++) {
+        buf_clear(&sp->spoken);
+        buf_clear(&sp->ready);
+        if (sp->flags & NASHRA_SPEECH_NO_NUMBERS)
+            rc = buf_puts(&sp->spoken, sentences.items[i])
+                     ? NASHRA_OK
+                     : error_set(err, NASHRA_ENOMEM, "out of memory");
+        else
+            rc = expand_sentence(sentences.items[i], &sp->spoken, err);
+        if (!rc && sp->spoken.len)
+            rc = pronounce_sentence(sp->spoken.data, &sp->pron, &sp->ready, err);
+        if (!rc && sp->ready.len)
+            sp->stopped = sp->fn(sp->user, part, paragraph, sp->ready.data) != 0;
     }
-    buf_free(&spoken);
     strlist_free(&sentences);
+    return rc;
+}
+
+nashra_status nashra_article_speech(const nashra_article *a, const nashra_speech *speech,
+                                    nashra_sentence_fn fn, void *user, nashra_error *err)
+{
+    if (!a || !fn)
+        return error_set(err, NASHRA_EINVAL, "no article or callback given");
+    unsigned flags = speech ? speech->flags : 0;
+    speaker sp = {fn, user, flags,
+                  {speech ? speech->lexicon : NULL, (flags & NASHRA_SPEECH_NO_LEXICON) != 0,
+                   (flags & NASHRA_SPEECH_NO_REWRITE) != 0,
+                   (flags & NASHRA_SPEECH_LATIN_ENGLISH) != 0, PRON_PARTIAL_STRIP},
+                  BUF_INIT, BUF_INIT, false};
+    nashra_status rc = speak_block(&sp, a->headline, NASHRA_PART_HEADLINE, 0, err);
+    for (size_t p = 0; !rc && !sp.stopped && p < a->paragraphs.count; p++)
+        rc = speak_block(&sp, a->paragraphs.items[p], NASHRA_PART_BODY, p, err);
+    buf_free(&sp.spoken);
+    buf_free(&sp.ready);
     return rc;
 }
 
 nashra_status nashra_article_sentences(const nashra_article *a, nashra_sentence_fn fn,
                                        void *user, nashra_error *err)
 {
-    if (!a || !fn)
-        return error_set(err, NASHRA_EINVAL, "no article or callback given");
-    bool stopped = false;
-    nashra_status rc = speak_block(a->headline, NASHRA_PART_HEADLINE, 0, fn, user, &stopped, err);
-    for (size_t p = 0; !rc && !stopped && p < a->paragraphs.count; p++)
-        rc = speak_block(a->paragraphs.items[p], NASHRA_PART_BODY, p, fn, user, &stopped, err);
-    return rc;
+    return nashra_article_speech(a, NULL, fn, user, err);
 }

@@ -63,6 +63,10 @@ static const char usage_bulletin[] =
     "      --sentence-pause MS    pause between sentences (default: 350)\n"
     "      --paragraph-pause MS   pause between paragraphs (default: 650)\n"
     "      --story-pause MS       pause between stories (default: 1600)\n"
+    "      --lexicon FILE         a pronunciation lexicon of your own (SURFACE<TAB>SPELLING\n"
+    "                             lines), winning over the shipped one\n"
+    "      --latin LANG           arabic (default): unknown Latin words read by Arabic\n"
+    "                             letter names; english: left to espeak-ng's English\n"
     "  -q, --quiet                print nothing on success\n"
     "  -h, --help                 show this help and exit\n";
 
@@ -73,8 +77,14 @@ static const char usage_normalize[] =
     "read standard input.\n"
     "\n"
     "Options:\n"
-    "      --plain  print the text without diacritics\n"
-    "  -h, --help   show this help and exit\n";
+    "      --plain           print the text without diacritics\n"
+    "      --phonemes        after each sentence and a tab, espeak-ng's phonemes for it\n"
+    "  -v, --voice NAME      the voice whose phonemes --phonemes prints\n"
+    "      --lexicon FILE    a pronunciation lexicon of your own (SURFACE<TAB>SPELLING\n"
+    "                        lines), winning over the shipped one\n"
+    "      --latin LANG      arabic (default): unknown Latin words read by Arabic letter\n"
+    "                        names; english: left to espeak-ng's English\n"
+    "  -h, --help            show this help and exit\n";
 
 static int status_exit(nashra_status st)
 {
@@ -97,6 +107,8 @@ static int report(const nashra_error *err)
 typedef struct print_state {
     int plain;
     int failed;
+    const nashra_config *phonemes; /* print phonemes with this voice, or NULL */
+    nashra_error err;              /* of the phoneme reader */
 } print_state;
 
 static int print_sentence(void *user, nashra_part part, size_t paragraph, const char *text)
@@ -104,47 +116,93 @@ static int print_sentence(void *user, nashra_part part, size_t paragraph, const 
     print_state *ps = user;
     (void)part;
     (void)paragraph;
-    if (ps->plain) {
-        char *copy = strdup(text);
-        if (!copy) {
-            ps->failed = 1;
+    char *copy = strdup(text);
+    if (!copy) {
+        ps->failed = 1;
+        return 1;
+    }
+    if (ps->plain)
+        nashra_strip_diacritics(copy);
+    fputs(copy, stdout);
+    free(copy);
+    if (ps->phonemes) {
+        char *ph = NULL;
+        if (nashra_phonemes(ps->phonemes, text, &ph, &ps->err)) {
+            ps->failed = 2;
             return 1;
         }
-        nashra_strip_diacritics(copy);
-        puts(copy);
-        free(copy);
-    } else {
-        puts(text);
+        printf("\t%s", ph);
+        free(ph);
     }
+    putchar('\n');
     return 0;
 }
+
+/* Reads --latin's value into flags. */
+static bool parse_latin(const char *value, unsigned *flags)
+{
+    if (!strcmp(value, "english"))
+        *flags |= NASHRA_SPEECH_LATIN_ENGLISH;
+    else if (!strcmp(value, "arabic"))
+        *flags &= ~NASHRA_SPEECH_LATIN_ENGLISH;
+    else
+        return !cli_error(EXIT_USAGE, "--latin: give arabic or english, not '%s'", value);
+    return true;
+}
+
+enum { OPT_PLAIN = 256, OPT_PHONEMES, OPT_LEXICON, OPT_LATIN };
 
 static int cmd_normalize(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"plain", no_argument, NULL, 'P'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    print_state ps = {0, 0};
+        {"plain", no_argument, NULL, OPT_PLAIN},
+        {"phonemes", no_argument, NULL, OPT_PHONEMES},
+        {"voice", required_argument, NULL, 'v'},
+        {"lexicon", required_argument, NULL, OPT_LEXICON},
+        {"latin", required_argument, NULL, OPT_LATIN},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    print_state ps = {0};
+    nashra_config cfg;
+    nashra_config_init(&cfg);
+    const char *lexicon = NULL;
     int c;
-    while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+v:h", longopts, NULL)) != -1) {
         switch (c) {
-        case 'P': ps.plain = 1; break;
+        case OPT_PLAIN: ps.plain = 1; break;
+        case OPT_PHONEMES: ps.phonemes = &cfg; break;
+        case 'v': cfg.voice = optarg; break;
+        case OPT_LEXICON: lexicon = optarg; break;
+        case OPT_LATIN:
+            if (!parse_latin(optarg, &cfg.speech_flags))
+                return EXIT_USAGE;
+            break;
         case 'h': fputs(usage_normalize, stdout); return EXIT_OK;
         default: return cli_error(EXIT_USAGE, "try 'nashra normalize --help'");
         }
     }
+    nashra_error err = {0};
+    nashra_lexicon *lx = NULL;
+    if ((ps.phonemes && nashra_config_check(&cfg, &err)) ||
+        (lexicon && nashra_lexicon_read(lexicon, &lx, &err)))
+        return report(&err);
+    nashra_speech speech = {lx, cfg.speech_flags};
     char *stdin_arg[] = {"-"};
     char *const *args = optind < argc ? argv + optind : stdin_arg;
     size_t nargs = optind < argc ? (size_t)(argc - optind) : 1;
     cli_inputs in;
     int rc = cli_inputs_collect(args, nargs, &in);
-    if (rc)
+    if (rc) {
+        nashra_lexicon_destroy(lx);
         return rc;
+    }
     for (size_t i = 0; rc == EXIT_OK && i < in.count; i++) {
-        nashra_error err = {0};
         nashra_article *a = NULL;
         if (nashra_article_read(in.paths[i], &a, &err) ||
-            nashra_article_sentences(a, print_sentence, &ps, &err)) {
+            nashra_article_speech(a, &speech, print_sentence, &ps, &err)) {
             rc = report(&err);
+        } else if (ps.failed == 2) {
+            rc = report(&ps.err);
         } else if (ps.failed) {
             rc = cli_error(EXIT_FAIL, "out of memory");
         } else if (i + 1 < in.count) {
@@ -153,6 +211,9 @@ static int cmd_normalize(int argc, char **argv)
         nashra_article_destroy(a);
     }
     cli_inputs_free(&in);
+    nashra_lexicon_destroy(lx);
+    if (ps.phonemes)
+        nashra_shutdown();
     if (rc == EXIT_OK && (fflush(stdout) != 0 || ferror(stdout)))
         rc = cli_error(EXIT_FAIL, "cannot write to standard output");
     return rc;
@@ -179,7 +240,7 @@ static void catch_signals(void)
 }
 
 enum {
-    OPT_HEADLINE_PAUSE = 256,
+    OPT_HEADLINE_PAUSE = 512,
     OPT_SENTENCE_PAUSE,
     OPT_PARAGRAPH_PAUSE,
     OPT_STORY_PAUSE,
@@ -199,7 +260,9 @@ enum {
     OPT_BETWEEN,
     OPT_BED,
     OPT_SPLIT,
-    OPT_NO_SIDECARS
+    OPT_NO_SIDECARS,
+    OPT_BULLETIN_LEXICON,
+    OPT_BULLETIN_LATIN
 };
 
 static void print_summary(const char *path, const nashra_bulletin_info *info)
@@ -244,6 +307,8 @@ static int cmd_bulletin(int argc, char **argv)
         {"bed", required_argument, NULL, OPT_BED},
         {"split", required_argument, NULL, OPT_SPLIT},
         {"no-sidecars", no_argument, NULL, OPT_NO_SIDECARS},
+        {"lexicon", required_argument, NULL, OPT_BULLETIN_LEXICON},
+        {"latin", required_argument, NULL, OPT_BULLETIN_LATIN},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
@@ -306,6 +371,8 @@ static int cmd_bulletin(int argc, char **argv)
         case OPT_BED: cfg.bed = optarg; break;
         case OPT_SPLIT: cfg.split_dir = optarg; break;
         case OPT_NO_SIDECARS: cfg.sidecars = 0; break;
+        case OPT_BULLETIN_LEXICON: cfg.lexicon = optarg; break;
+        case OPT_BULLETIN_LATIN: ok = parse_latin(optarg, &cfg.speech_flags); break;
         case 'q': quiet = 1; break;
         case 'h': fputs(usage_bulletin, stdout); return EXIT_OK;
         default: return cli_error(EXIT_USAGE, "try 'nashra bulletin --help'");

@@ -107,3 +107,13 @@ bool arabic_is_sun_letter(unsigned cp)
     return (cp >= 0x062A && cp <= 0x062B) || (cp >= 0x062F && cp <= 0x0638) || cp == 0x0644 ||
            cp == 0x0646;
 }
+
+bool arabic_is_mark(unsigned cp)
+{
+    return (cp >= 0x064B && cp <= 0x065F) || cp == 0x0670;
+}
+
+bool arabic_is_letter(unsigned cp)
+{
+    return (cp >= 0x0621 && cp <= 0x063A) || (cp >= 0x0641 && cp <= 0x064A) || cp == 0x0671;
+}

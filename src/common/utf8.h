@@ -23,6 +23,13 @@ size_t utf8_encode(unsigned cp, char *out);
  * (الشَّمْس: the lam is silent and the letter doubled). */
 bool arabic_is_sun_letter(unsigned cp);
 
+/* Arabic combining marks: harakat, tanween, shadda, sukun, the other marks of U+064B..U+065F,
+ * and the dagger alif U+0670. */
+bool arabic_is_mark(unsigned cp);
+
+/* Arabic letters: U+0621..U+064A and alif wasla U+0671. */
+bool arabic_is_letter(unsigned cp);
+
 /* The code point that ends just before s + len, and its length in *n. */
 unsigned utf8_decode_last(const char *s, size_t len, size_t *n);
 

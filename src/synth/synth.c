@@ -168,8 +168,10 @@ nashra_status synth_say(const char *text, clip *out, nashra_error *err)
     if (!espeak_text(text, &ready))
         return error_set(err, NASHRA_ENOMEM, "out of memory while synthesizing");
     synth_sink sink = {out, false};
+    /* Inline [[phonemes]] come only from pronunciation lexicons: the spoken-form stage turns
+     * every bracket of the article's own text into a pause. */
     espeak_ng_STATUS st = espeak_ng_Synthesize(ready.data, ready.len, 0, POS_CHARACTER, 0,
-                                               espeakCHARS_UTF8, NULL, &sink);
+                                               espeakCHARS_UTF8 | espeakPHONEMES, NULL, &sink);
     buf_free(&ready);
     if (sink.failed)
         return error_set(err, NASHRA_ENOMEM, "out of memory while synthesizing");
@@ -178,7 +180,7 @@ nashra_status synth_say(const char *text, clip *out, nashra_error *err)
     return NASHRA_OK;
 }
 
-nashra_status synth_phonemes(const char *text, buf *out, nashra_error *err)
+nashra_status synth_phonemes(const char *text, char sep, buf *out, nashra_error *err)
 {
     if (engine_state != ENGINE_ON)
         return error_set(err, NASHRA_ESYNTH, "the synthesizer is not set up");
@@ -188,7 +190,8 @@ nashra_status synth_phonemes(const char *text, buf *out, nashra_error *err)
     const void *p = ready.data;
     bool first = true;
     while (p && *(const char *)p) {
-        const char *ph = espeak_TextToPhonemes(&p, espeakCHARS_UTF8, 0);
+        const char *ph = espeak_TextToPhonemes(&p, espeakCHARS_UTF8 | espeakPHONEMES,
+                                               (unsigned char)sep << 8);
         if (!ph || !*ph)
             continue;
         if ((!first && !buf_putc(out, ' ')) || !buf_puts(out, ph)) {

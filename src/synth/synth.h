@@ -31,8 +31,9 @@ int synth_sample_rate(void);
 nashra_status synth_say(const char *text, clip *out, nashra_error *err);
 
 /* Appends espeak-ng's phoneme mnemonics for text (valid UTF-8), clause by clause separated by
- * spaces, as the selected voice would speak it (after synth_setup). No audio is made. */
-nashra_status synth_phonemes(const char *text, buf *out, nashra_error *err);
+ * spaces, as the selected voice would speak it (after synth_setup). Words are separated by
+ * spaces; sep, when not 0, is put between the phonemes of a word. No audio is made. */
+nashra_status synth_phonemes(const char *text, char sep, buf *out, nashra_error *err);
 
 /* Checks a voice name: at most 32 characters of [A-Za-z0-9_-/] with one optional "+variant". */
 bool synth_voice_name_ok(const char *name);

@@ -82,7 +82,7 @@ static void phonemes_table(void **state)
         table_row *r = &t.rows[i];
         buf spoken = BUF_INIT, ph = BUF_INIT;
         assert_int_equal(expand_sentence(r->field[0], &spoken, &err), NASHRA_OK);
-        assert_int_equal(synth_phonemes(spoken.data ? spoken.data : "", &ph, &err), NASHRA_OK);
+        assert_int_equal(synth_phonemes(spoken.data ? spoken.data : "", 0, &ph, &err), NASHRA_OK);
         const char *got = ph.data ? ph.data : "";
         if (strcmp(got, r->field[1]) != 0) {
             printf("phonemes.tsv:%zu: %s -> %s\n  expected '%s'\n  got      '%s'\n", r->line,

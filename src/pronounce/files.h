@@ -1,0 +1,15 @@
+/* The lexicon files compiled into the library (generated from voices/lexicon/ by the build). */
+#ifndef NASHRA_PRONOUNCE_FILES_H
+#define NASHRA_PRONOUNCE_FILES_H
+
+#include "common/data.h"
+
+typedef struct lexicon_file {
+    const char *name; /* voices/lexicon/NAME.tsv */
+    const data_blob *blob;
+} lexicon_file;
+
+/* In name order, ended by a row of NULLs. */
+extern const lexicon_file nashra_lexicon_files[];
+
+#endif

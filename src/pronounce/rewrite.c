@@ -1,0 +1,271 @@
+/* Diacritics in the forms espeak-ng 1.51 reads right (see pronounce.h). Words are handled as
+ * arrays of letters, each with the marks written after it. */
+#include <string.h>
+
+#include "common/utf8.h"
+#include "pronounce/internal.h"
+
+#define WORD_MAX_LETTERS 64
+#define LETTER_MAX_MARKS 4
+
+typedef struct letter {
+    unsigned cp;
+    unsigned mark[LETTER_MAX_MARKS];
+    unsigned nmarks;
+} letter;
+
+typedef struct word {
+    letter l[WORD_MAX_LETTERS];
+    size_t n;
+} word;
+
+/* Splits s[0..len) into letters; false if it has too many letters or marks. Tatweel and the
+ * dagger alif are dropped. */
+static bool word_parse(const char *s, size_t len, word *w)
+{
+    w->n = 0;
+    for (size_t i = 0; i < len;) {
+        size_t k;
+        unsigned cp = utf8_decode(s + i, len - i, &k);
+        i += k;
+        if (cp == 0x0640 || cp == 0x0670)
+            continue;
+        if (arabic_is_mark(cp)) {
+            if (!w->n)
+                continue; /* a mark on nothing */
+            letter *l = &w->l[w->n - 1];
+            if (l->nmarks == LETTER_MAX_MARKS)
+                return false;
+            l->mark[l->nmarks++] = cp;
+            continue;
+        }
+        if (w->n == WORD_MAX_LETTERS)
+            return false;
+        w->l[w->n++] = (letter){cp, {0}, 0};
+    }
+    return true;
+}
+
+static bool has_mark(const letter *l, unsigned mark)
+{
+    for (unsigned i = 0; i < l->nmarks; i++)
+        if (l->mark[i] == mark)
+            return true;
+    return false;
+}
+
+/* A short vowel, tanween or sukun (shadda alone leaves the letter's vowel unknown). */
+static bool has_vowel(const letter *l)
+{
+    for (unsigned i = 0; i < l->nmarks; i++)
+        if (l->mark[i] >= AR_FATHATAN && l->mark[i] <= AR_SUKUN && l->mark[i] != AR_SHADDA)
+            return true;
+    return false;
+}
+
+static bool is_clitic(unsigned cp)
+{
+    return cp == AR_WAW || cp == 0x0641 || cp == 0x0628 || cp == 0x0643 || cp == AR_LAM;
+}
+
+/* The index of the lam of an article the word starts with (ال, وال, بال, وبال, and لل where
+ * a preposition lam took the article's alif), or -1. */
+static long article_lam(const word *w)
+{
+    for (size_t a = 0; a <= 2 && a + 1 < w->n; a++) {
+        bool clitics = true;
+        for (size_t k = 0; k < a; k++)
+            clitics &= is_clitic(w->l[k].cp) && w->l[k].cp != AR_LAM;
+        if (!clitics)
+            break;
+        if (w->l[a].cp == AR_ALIF && w->l[a + 1].cp == AR_LAM)
+            return (long)a + 1;
+        /* لل: a preposition lam on the article whose alif is not written */
+        if (w->l[a].cp == AR_LAM && w->l[a + 1].cp == AR_LAM && w->n > a + 2)
+            return (long)a + 1;
+    }
+    return -1;
+}
+
+static bool bare(const letter *l)
+{
+    return l->nmarks == 0;
+}
+
+/* A bare letter read as a long vowel: ا ى آ, and و ي after a damma, a kasra or a bare letter
+ * (writers leave the letter before a long vowel unmarked). */
+static bool long_vowel_at(const word *w, size_t i, long lam)
+{
+    const letter *l = &w->l[i];
+    if (!bare(l))
+        return false;
+    if (l->cp == AR_ALIF || l->cp == AR_ALIF_MAQSURA || l->cp == AR_ALIF_MADDA)
+        return true;
+    if ((l->cp != AR_WAW && l->cp != AR_YA) || i == 0 || (long)i - 1 == lam)
+        return false;
+    const letter *p = &w->l[i - 1];
+    return bare(p) || has_mark(p, l->cp == AR_WAW ? AR_DAMMA : AR_KASRA);
+}
+
+static bool letters_vowelled(const word *w, size_t *bad_letter)
+{
+    long lam = article_lam(w);
+    for (size_t i = 0; i < w->n; i++) {
+        const letter *l = &w->l[i];
+        if (has_vowel(l) || !arabic_is_letter(l->cp))
+            continue;
+        if (l->cp == AR_ALIF || l->cp == AR_ALIF_MADDA || l->cp == AR_ALIF_MAQSURA ||
+            l->cp == AR_ALIF_WASLA || i + 1 == w->n || (long)i == lam)
+            continue;
+        if (long_vowel_at(w, i, lam) || long_vowel_at(w, i + 1, lam))
+            continue;
+        if (bad_letter)
+            *bad_letter = i;
+        return false;
+    }
+    return true;
+}
+
+static size_t mark_count(const word *w)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < w->n; i++)
+        n += w->l[i].nmarks;
+    return n;
+}
+
+bool pron_word_vowelled(const char *s, size_t len, size_t *bad)
+{
+    word w;
+    if (!word_parse(s, len, &w))
+        return true; /* too long to judge: left as written */
+    size_t i;
+    if (letters_vowelled(&w, &i))
+        return true;
+    if (bad) {
+        /* the byte offset of letter i */
+        size_t off = 0, seen = 0;
+        for (size_t k; off < len; off += k) {
+            unsigned cp = utf8_decode(s + off, len - off, &k);
+            if (!arabic_is_mark(cp) && cp != 0x0640 && seen++ == i)
+                break;
+        }
+        *bad = off;
+    }
+    return false;
+}
+
+static bool word_emit(const word *w, buf *out)
+{
+    for (size_t i = 0; i < w->n; i++) {
+        const letter *l = &w->l[i];
+        if (!buf_put_cp(out, l->cp))
+            return false;
+        if (has_mark(l, AR_SHADDA) && !buf_put_cp(out, AR_SHADDA))
+            return false;
+        for (unsigned k = 0; k < l->nmarks; k++)
+            if (l->mark[k] != AR_SHADDA && !buf_put_cp(out, l->mark[k]))
+                return false;
+    }
+    return true;
+}
+
+/* Rewrites one word (letters and marks only) and appends it to out. */
+static bool rewrite_word(const char *s, size_t len, pron_partial partial, buf *out)
+{
+    word w;
+    if (!word_parse(s, len, &w))
+        return buf_append(out, s, len);
+    size_t n = w.n;
+    /* Fathatan after a final alif goes on the letter before it. */
+    if (n >= 2 && w.l[n - 1].cp == AR_ALIF && has_mark(&w.l[n - 1], AR_FATHATAN)) {
+        w.l[n - 1].nmarks = 0;
+        letter *p = &w.l[n - 2];
+        if (!has_vowel(p) && p->nmarks < LETTER_MAX_MARKS)
+            p->mark[p->nmarks++] = AR_FATHATAN;
+    }
+    /* No mark on a word-initial wasl alif, nor on one after a one-letter proclitic. */
+    if (n && w.l[0].cp == AR_ALIF)
+        w.l[0].nmarks = 0;
+    if (n >= 2 && w.l[1].cp == AR_ALIF && is_clitic(w.l[0].cp))
+        w.l[1].nmarks = 0;
+    if (!mark_count(&w))
+        return word_emit(&w, out);
+    if (!letters_vowelled(&w, NULL)) {
+        if (partial == PRON_PARTIAL_KEEP)
+            return word_emit(&w, out);
+        bool keep_tanween = partial == PRON_PARTIAL_STRIP && n >= 2 &&
+                            w.l[n - 1].cp == AR_ALIF && has_mark(&w.l[n - 2], AR_FATHATAN);
+        for (size_t i = 0; i < n; i++)
+            w.l[i].nmarks = 0;
+        if (keep_tanween)
+            w.l[n - 2].mark[w.l[n - 2].nmarks++] = AR_FATHATAN;
+        return word_emit(&w, out);
+    }
+    /* A vowelled word: the article's lam takes a sukun before a moon letter, or espeak
+     * starts the word with a glottal stop. */
+    long lam = article_lam(&w);
+    if (lam > 0 && (size_t)lam + 1 < n && bare(&w.l[lam]) &&
+        !arabic_is_sun_letter(w.l[lam + 1].cp) && arabic_is_letter(w.l[lam + 1].cp) &&
+        w.l[lam - 1].cp == AR_ALIF && w.l[lam].nmarks < LETTER_MAX_MARKS)
+        w.l[lam].mark[w.l[lam].nmarks++] = AR_SUKUN;
+    return word_emit(&w, out);
+}
+
+static bool in_word(unsigned cp)
+{
+    return arabic_is_letter(cp) || arabic_is_mark(cp) || cp == 0x0640;
+}
+
+bool pronounce_rewrite(const char *text, size_t len, pron_partial partial, buf *out)
+{
+    for (size_t i = 0; i < len;) {
+        size_t n;
+        unsigned cp = utf8_decode(text + i, len - i, &n);
+        if (!in_word(cp)) {
+            if (!buf_append(out, text + i, n))
+                return false;
+            i += n;
+            continue;
+        }
+        size_t end = i;
+        while (end < len) {
+            unsigned c = utf8_decode(text + end, len - end, &n);
+            if (!in_word(c))
+                break;
+            end += n;
+        }
+        if (!rewrite_word(text + i, end - i, partial, out))
+            return false;
+        i = end;
+    }
+    return true;
+}
+
+bool pron_reorder_marks(const char *s, size_t len, buf *out)
+{
+    for (size_t i = 0; i < len;) {
+        size_t n;
+        unsigned cp = utf8_decode(s + i, len - i, &n);
+        if (!arabic_is_letter(cp)) {
+            if (cp != 0x0670 && !buf_append(out, s + i, n))
+                return false;
+            i += n;
+            continue;
+        }
+        size_t end = i + n;
+        while (end < len) {
+            size_t k;
+            unsigned c = utf8_decode(s + end, len - end, &k);
+            if (!arabic_is_mark(c) && c != 0x0640)
+                break;
+            end += k;
+        }
+        word w;
+        if (!word_parse(s + i, end - i, &w) ? !buf_append(out, s + i, end - i)
+                                             : !word_emit(&w, out))
+            return false;
+        i = end;
+    }
+    return true;
+}
