@@ -51,7 +51,7 @@ nashra_status nashra_article_speech(const nashra_article *a, const nashra_speech
     speaker sp = {fn, user, flags,
                   {speech ? speech->lexicon : NULL, (flags & NASHRA_SPEECH_NO_LEXICON) != 0,
                    (flags & NASHRA_SPEECH_NO_REWRITE) != 0,
-                   (flags & NASHRA_SPEECH_LATIN_ENGLISH) != 0, PRON_PARTIAL_STRIP},
+                   (flags & NASHRA_SPEECH_LATIN_ENGLISH) != 0, PRON_PARTIAL_KEEP},
                   BUF_INIT, BUF_INIT, false};
     nashra_status rc = speak_block(&sp, a->headline, NASHRA_PART_HEADLINE, 0, err);
     for (size_t p = 0; !rc && !sp.stopped && p < a->paragraphs.count; p++)

@@ -351,7 +351,7 @@ static bool gather_keys(const sentence *st, size_t i, keys *k)
 nashra_status pronounce_sentence(const char *spoken, const pron_options *opts, buf *out,
                                  nashra_error *err)
 {
-    static const pron_options defaults = {NULL, false, false, false, PRON_PARTIAL_STRIP};
+    static const pron_options defaults = {NULL, false, false, false, PRON_PARTIAL_KEEP};
     const pron_options *o = opts ? opts : &defaults;
     sentence st = {spoken, NULL, 0, 0};
     keys k = {.all = BUF_INIT};

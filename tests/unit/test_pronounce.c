@@ -35,7 +35,9 @@ static void pronounce_table(void **state)
     size_t failures = 0;
     for (size_t i = 0; i < t.count; i++) {
         table_row *r = &t.rows[i];
-        pron_options o = {NULL, false, false, false, PRON_PARTIAL_STRIP};
+        pron_options o = {NULL, false, false, false, PRON_PARTIAL_KEEP};
+        if (!strcmp(r->field[2], "strip"))
+            o.partial = PRON_PARTIAL_STRIP;
         if (!strcmp(r->field[2], "user"))
             o.user = user;
         buf out = BUF_INIT;
