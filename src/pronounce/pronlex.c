@@ -154,7 +154,17 @@ static bool entry_ok(const char *surface, const char *spelling, char *why, size_
     }
     for (const char *w = spelling; *w;) {
         size_t wl = strcspn(w, " ");
-        size_t bad;
+        size_t bad, letters_in = 0, marks_in = 0;
+        for (size_t k = 0, m; k < wl; k += m) {
+            unsigned cp = utf8_decode(w + k, wl - k, &m);
+            marks_in += arabic_is_mark(cp);
+            letters_in += !arabic_is_mark(cp);
+        }
+        if (letters_in >= 3 && !marks_in) {
+            snprintf(why, cap, "'%.*s' has no diacritics: give the word fully vowelled",
+                     (int)wl, w);
+            return false;
+        }
         if (wl && !pron_word_vowelled(w, wl, &bad)) {
             snprintf(why, cap, "'%.*s' leaves a letter without a vowel (byte %zu of the word)",
                      (int)wl, w, bad);
@@ -324,11 +334,12 @@ nashra_status pron_lexicon_add_file(pron_lexicon *lx, const char *path, nashra_e
 {
     FILE *f = fopen(path, "rb");
     if (!f)
-        return error_set(err, NASHRA_EIO, "%s: cannot open lexicon: %s", path, strerror(errno));
+        return error_set(err, NASHRA_EINPUT, "%s: cannot open lexicon: %s", path,
+                         strerror(errno));
     struct stat st;
     if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
         fclose(f);
-        return error_set(err, NASHRA_EIO, "%s: not a regular file", path);
+        return error_set(err, NASHRA_EINPUT, "%s: not a regular file", path);
     }
     if ((unsigned long long)st.st_size > LEXICON_MAX_BYTES) {
         fclose(f);

@@ -180,27 +180,63 @@ nashra_status synth_say(const char *text, clip *out, nashra_error *err)
     return NASHRA_OK;
 }
 
+/* Appends espeak-ng's phonemes for ready[0..] (NUL-terminated), clause by clause. */
+static bool text_phonemes(const char *ready, char sep, buf *out)
+{
+    const void *p = ready;
+    while (p && *(const char *)p) {
+        const char *ph = espeak_TextToPhonemes(&p, espeakCHARS_UTF8, (unsigned char)sep << 8);
+        if (!ph || !*ph)
+            continue;
+        if ((out->len && out->data[out->len - 1] != ' ' && !buf_putc(out, ' ')) ||
+            !buf_puts(out, ph))
+            return false;
+    }
+    return true;
+}
+
+/* Inline phonemes as espeak-ng speaks them: as written, sep between each letter and its
+ * length or quality marks and the next. */
+static bool inline_phonemes(const char *ph, size_t len, char sep, buf *out)
+{
+    if (out->len && out->data[out->len - 1] != ' ' && !buf_putc(out, ' '))
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        char c = ph[i];
+        bool starts = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '?' || c == '@';
+        if (sep && starts && i > 0 && ph[i - 1] != ' ' && ph[i - 1] != '\'' &&
+            ph[i - 1] != ',' && !buf_putc(out, sep))
+            return false;
+        if (!buf_putc(out, c))
+            return false;
+    }
+    return true;
+}
+
 nashra_status synth_phonemes(const char *text, char sep, buf *out, nashra_error *err)
 {
     if (engine_state != ENGINE_ON)
         return error_set(err, NASHRA_ESYNTH, "the synthesizer is not set up");
-    buf ready = BUF_INIT;
-    if (!espeak_text(text, &ready))
-        return error_set(err, NASHRA_ENOMEM, "out of memory while reading phonemes");
-    const void *p = ready.data;
-    bool first = true;
-    while (p && *(const char *)p) {
-        const char *ph = espeak_TextToPhonemes(&p, espeakCHARS_UTF8 | espeakPHONEMES,
-                                               (unsigned char)sep << 8);
-        if (!ph || !*ph)
-            continue;
-        if ((!first && !buf_putc(out, ' ')) || !buf_puts(out, ph)) {
-            buf_free(&ready);
-            return error_set(err, NASHRA_ENOMEM, "out of memory while reading phonemes");
+    /* espeak_TextToPhonemes ignores inline [[phonemes]]: those are copied. */
+    buf ready = BUF_INIT, part = BUF_INIT;
+    bool ok = espeak_text(text, &ready);
+    const char *s = ok ? ready.data : "";
+    while (ok && *s) {
+        const char *open = strstr(s, "[[");
+        const char *close = open ? strstr(open + 2, "]]") : NULL;
+        size_t plain = close ? (size_t)(open - s) : strlen(s);
+        buf_clear(&part);
+        ok = buf_append(&part, s, plain) && (!plain || text_phonemes(part.data, sep, out));
+        s += plain;
+        if (ok && close) {
+            ok = inline_phonemes(open + 2, (size_t)(close - open - 2), sep, out);
+            s = close + 2;
         }
-        first = false;
     }
     buf_free(&ready);
+    buf_free(&part);
+    if (!ok)
+        return error_set(err, NASHRA_ENOMEM, "out of memory while reading phonemes");
     return NASHRA_OK;
 }
 
