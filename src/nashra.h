@@ -178,9 +178,18 @@ NASHRA_API nashra_status nashra_format_from_name(const char *name, nashra_format
 NASHRA_API const char *nashra_profile_name(nashra_profile profile);
 
 typedef struct nashra_config {
-    const char *voice;       /* espeak-ng voice, optionally "+variant"; default "ar" */
+    /* A voice profile ("anchor-male", the default), a path to a .voice file, or a plain
+     * espeak-ng voice, optionally "+variant" ("ar", "ar+f3"). A profile gives the espeak-ng
+     * voice and variant; nashra_config_voice also copies its numbers below. */
+    const char *voice;
     int rate;                /* words per minute as espeak-ng counts them, 80..450 */
-    int pitch;               /* 0..100 */
+    int pitch;               /* 0..100 (50: the voice's own base pitch) */
+    int range;               /* pitch range, 0..100 (50: the voice's own; 0: monotone) */
+    int word_gap;            /* extra pause between words, 10 ms units, 0..50 */
+    /* When not NULL, headline sentences are spoken with this voice (a profile, a .voice file
+     * or an espeak-ng voice). A profile brings its own rate, pitch, range and word gap; an
+     * espeak-ng voice takes the fields above. Pauses always come from this config. */
+    const char *headline_voice;
     int headline_pause_ms;   /* after a headline */
     int sentence_pause_ms;   /* between sentences of a paragraph */
     int paragraph_pause_ms;  /* between paragraphs */
@@ -223,8 +232,56 @@ typedef struct nashra_config {
     unsigned speech_flags;   /* NASHRA_SPEECH_* */
 } nashra_config;
 
-/* Fills the news defaults. */
+/* Fills the news defaults: the anchor-male voice profile and its pauses. */
 NASHRA_API void nashra_config_init(nashra_config *config);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Voice profiles                                                                             */
+
+/*
+ * A voice profile: an espeak-ng voice and variant, how fast and how high it speaks, and the
+ * pauses of a bulletin. nashra ships anchor-male, anchor-female and briefing (from the
+ * voices/profiles/ folder of its sources, compiled in); a user's own profile is a text file
+ * ending in .voice, in the same format:
+ *
+ *   # a comment
+ *   description = Calm male news anchor
+ *   voice = ar
+ *   variant = nashra-m
+ *   rate = 150
+ *
+ * Keys: description (one line), voice (required), variant, rate (80..450), pitch (0..100),
+ * range (0..100), word-gap (0..50), headline-pause, sentence-pause, paragraph-pause and
+ * story-pause (milliseconds, 0..60000). Keys left out take nashra's base values: rate 165,
+ * pitch 45, range 50, word gap 0, pauses 800, 350, 650 and 1600 ms. The variants nashra-m and
+ * nashra-f are nashra's own; the others are espeak-ng's (f3, m3, ...).
+ */
+typedef struct nashra_voice {
+    char name[256];          /* the profile's name, or the file's path as given */
+    char description[256];
+    char voice[33];          /* espeak-ng voice, "ar" */
+    char variant[33];        /* espeak-ng variant, "" for none */
+    int rate, pitch, range, word_gap;
+    int headline_pause_ms, sentence_pause_ms, paragraph_pause_ms, story_pause_ms;
+} nashra_voice;
+
+/* The number of built-in profiles. */
+NASHRA_API size_t nashra_voice_count(void);
+
+/* The built-in profile at index (in name order, below nashra_voice_count()). */
+NASHRA_API nashra_status nashra_voice_get(size_t index, nashra_voice *out, nashra_error *err);
+
+/*
+ * Loads a profile: a built-in one by name, or a file when name holds a '/' or ends in
+ * ".voice". An unknown name fails with NASHRA_EINVAL and a message listing the built-in
+ * profiles; a bad file with one naming the file and line.
+ */
+NASHRA_API nashra_status nashra_voice_load(const char *name, nashra_voice *out, nashra_error *err);
+
+/* Loads the profile name and applies it to config: voice (set to name, which must outlive
+ * the config's use), rate, pitch, range, word gap and the four pauses. */
+NASHRA_API nashra_status nashra_config_voice(nashra_config *config, const char *name,
+                                             nashra_error *err);
 
 /* Checks every field; on failure names the field. */
 NASHRA_API nashra_status nashra_config_check(const nashra_config *config, nashra_error *err);

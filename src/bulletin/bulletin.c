@@ -23,6 +23,7 @@
 #include "common/error.h"
 #include "common/utf8.h"
 #include "synth/synth.h"
+#include "voice/voice.h"
 
 /* Samples quieter than this (about -50 dBFS) at a clip's ends count as silence. */
 #define TRIM_THRESHOLD 100
@@ -49,6 +50,10 @@ struct nashra_bulletin {
     size_t fcap;
     clip clip;
     layout layout;
+    /* The synthesizer's settings for body and headline sentences, and the ones set last. */
+    synth_params body, headline;
+    char body_voice[80], headline_voice[80];
+    const synth_params *active;
     /* Within the story being added: */
     bool story_started;
     nashra_part last_part;
@@ -66,12 +71,16 @@ void nashra_config_init(nashra_config *c)
     c->voice = "ar";
     c->rate = 165;
     c->pitch = 45;
+    c->range = 50;
+    c->word_gap = 0;
     c->headline_pause_ms = 800;
     c->sentence_pause_ms = 350;
     c->paragraph_pause_ms = 650;
     c->story_pause_ms = 1600;
     c->overwrite = 0;
     c->sidecars = 1;
+    /* The default profile, compiled in; the values above stand if it ever failed to load. */
+    nashra_config_voice(c, "anchor-male", NULL);
 }
 
 static nashra_status check_range(nashra_error *err, const char *name, int v, int lo, int hi)
@@ -122,13 +131,22 @@ static bool one_line_text(const char *s)
 nashra_status nashra_config_check(const nashra_config *c, nashra_error *err)
 {
     nashra_status rc;
-    if (!c->voice || !synth_voice_name_ok(c->voice))
-        return error_set(err, NASHRA_EINVAL,
-                         "bad voice name '%s' (up to 32 letters, digits, '_', '-', '/', with an "
-                         "optional +variant)", c->voice ? c->voice : "");
+    const char *voices[] = {c->voice, c->headline_voice};
+    for (int i = 0; i < 2; i++) {
+        const char *v = voices[i];
+        if (i == 1 && !v)
+            continue;
+        /* A profile's name or file is checked when it is loaded. */
+        if (!v || !*v || (!voice_is_path(v) && !voice_is_builtin(v) && !synth_voice_name_ok(v)))
+            return error_set(err, NASHRA_EINVAL,
+                             "bad voice name '%s' (up to 32 letters, digits, '_', '-', '/', with "
+                             "an optional +variant)", v ? v : "");
+    }
     /* espeak-ng's event positions overshoot above 450 words per minute. */
     if ((rc = check_range(err, "rate", c->rate, 80, 450)) ||
         (rc = check_range(err, "pitch", c->pitch, 0, 100)) ||
+        (rc = check_range(err, "range", c->range, 0, 100)) ||
+        (rc = check_range(err, "word gap", c->word_gap, 0, 50)) ||
         (rc = check_range(err, "headline pause", c->headline_pause_ms, 0, 60000)) ||
         (rc = check_range(err, "sentence pause", c->sentence_pause_ms, 0, 60000)) ||
         (rc = check_range(err, "paragraph pause", c->paragraph_pause_ms, 0, 60000)) ||
@@ -209,6 +227,32 @@ static long long position(const nashra_bulletin *b)
 
 /* ---------------------------------------------------------------------------------------- */
 
+/* The synthesizer's settings for the voice name: a profile's espeak-ng voice and variant, and
+ * its rate, pitch, range and word gap when own_numbers; otherwise name is an espeak-ng voice
+ * spoken with the config's numbers. espeak (cap bytes) receives the espeak-ng voice. */
+static nashra_status resolve_voice(const nashra_config *c, const char *name, bool own_numbers,
+                                   synth_params *out, char *espeak, size_t cap,
+                                   nashra_error *err)
+{
+    *out = (synth_params){espeak, c->rate, c->pitch, c->range, c->word_gap};
+    if (!voice_is_path(name) && !voice_is_builtin(name)) {
+        snprintf(espeak, cap, "%s", name);
+        return NASHRA_OK;
+    }
+    nashra_voice v;
+    nashra_status rc = nashra_voice_load(name, &v, err);
+    if (rc)
+        return rc;
+    voice_espeak_name(&v, espeak, cap);
+    if (own_numbers) {
+        out->rate = v.rate;
+        out->pitch = v.pitch;
+        out->range = v.range;
+        out->word_gap = v.word_gap;
+    }
+    return NASHRA_OK;
+}
+
 static char *keep(nashra_bulletin *b, size_t slot, const char *s)
 {
     if (!s)
@@ -226,13 +270,36 @@ nashra_status nashra_bulletin_create(const nashra_config *config, const char *pa
     if (!path || !*path)
         return error_set(err, NASHRA_EINVAL, "no output file given");
     bool mixing = config->intro || config->outro || config->between || config->bed;
-    synth_params params = {config->voice, config->rate, config->pitch};
-    if ((rc = synth_setup(&params, err)))
+    /* Both voices are set up now, so that a bad one fails before any work; the body's last,
+     * as most sentences are the body's. */
+    synth_params body, headline;
+    char body_voice[80], headline_voice[80];
+    if ((rc = resolve_voice(config, config->voice, false, &body, body_voice, sizeof body_voice,
+                            err)))
+        return rc;
+    headline = body;
+    if (config->headline_voice &&
+        ((rc = resolve_voice(config, config->headline_voice, true, &headline, headline_voice,
+                             sizeof headline_voice, err)) ||
+         (rc = synth_setup(&headline, err))))
+        return rc;
+    if ((rc = synth_setup(&body, err)))
         return rc;
     nashra_bulletin *b = calloc(1, sizeof *b);
     if (!b)
         return error_set(err, NASHRA_ENOMEM, "out of memory");
     b->config = *config;
+    b->body = body;
+    b->headline = headline;
+    memcpy(b->body_voice, body_voice, sizeof body_voice);
+    b->body.voice = b->body_voice;
+    if (config->headline_voice) {
+        memcpy(b->headline_voice, headline_voice, sizeof headline_voice);
+        b->headline.voice = b->headline_voice;
+    } else {
+        b->headline.voice = b->body_voice;
+    }
+    b->active = &b->body;
     b->synth_rate = synth_sample_rate();
     if ((rc = atomic_check(path, config->overwrite != 0, err)))
         goto fail;
@@ -240,9 +307,10 @@ nashra_status nashra_bulletin_create(const nashra_config *config, const char *pa
     if (rc)
         goto fail;
     /* Copies of the strings this bulletin keeps using. */
-    const char **fields[] = {&b->config.voice,  &b->config.title,  &b->config.station,
-                             &b->config.slot,   &b->config.intro,  &b->config.outro,
-                             &b->config.between, &b->config.bed,   &b->config.split_dir};
+    const char **fields[] = {&b->config.voice,   &b->config.title,  &b->config.station,
+                             &b->config.slot,    &b->config.intro,  &b->config.outro,
+                             &b->config.between, &b->config.bed,    &b->config.split_dir,
+                             &b->config.headline_voice};
     for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
         if (*fields[i] && !(*fields[i] = keep(b, i, *fields[i]))) {
             rc = error_set(err, NASHRA_ENOMEM, "out of memory");
@@ -331,6 +399,12 @@ static int on_sentence(void *user, nashra_part part, size_t paragraph, const cha
     nashra_status rc = feed(b, NULL, ms_to_frames(b->synth_rate, pause_before(b, part, paragraph)),
                             b->err);
     clip_clear(&b->clip);
+    /* The voice changes only where headline and body differ. */
+    const synth_params *want = part == NASHRA_PART_HEADLINE ? &b->headline : &b->body;
+    if (!rc && memcmp(want, b->active, sizeof *want) != 0) {
+        rc = synth_setup(want, b->err);
+        b->active = want;
+    }
     if (!rc)
         rc = synth_say(text, &b->clip, b->err);
     if (!rc) {
@@ -607,8 +681,10 @@ nashra_status nashra_phonemes(const nashra_config *config, const char *spoken, c
     nashra_status rc = nashra_config_check(config, err);
     if (rc)
         return rc;
-    synth_params params = {config->voice, config->rate, config->pitch};
-    if ((rc = synth_setup(&params, err)))
+    synth_params params;
+    char voice[80];
+    if ((rc = resolve_voice(config, config->voice, false, &params, voice, sizeof voice, err)) ||
+        (rc = synth_setup(&params, err)))
         return rc;
     buf ph = BUF_INIT;
     if ((rc = synth_phonemes(spoken, 0, &ph, err))) {

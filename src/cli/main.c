@@ -16,6 +16,7 @@ static const char usage_main[] =
     "Commands:\n"
     "  bulletin   synthesize articles into one bulletin (WAV, FLAC, MP3, Opus)\n"
     "  normalize  print the sentences exactly as they will be spoken\n"
+    "  voices     list the voice profiles\n"
     "\n"
     "Options:\n"
     "  -h, --help     show this help and exit\n"
@@ -56,13 +57,19 @@ static const char usage_bulletin[] =
     "      --bed FILE             music under each headline, ducked under the voice\n"
     "      --split DIR            also write each story to DIR/NN.EXT with its sidecars\n"
     "      --no-sidecars          do not write the .json, .vtt and .srt files\n"
-    "  -v, --voice NAME           espeak-ng voice, optionally NAME+VARIANT (default: ar)\n"
-    "  -r, --rate N               speaking rate in espeak-ng words per minute, 80-450 (default: 165)\n"
-    "  -p, --pitch N              pitch, 0-100 (default: 45)\n"
-    "      --headline-pause MS    pause after a headline (default: 800)\n"
-    "      --sentence-pause MS    pause between sentences (default: 350)\n"
-    "      --paragraph-pause MS   pause between paragraphs (default: 650)\n"
-    "      --story-pause MS       pause between stories (default: 1600)\n"
+    "  -v, --voice NAME           a voice profile (see 'nashra voices'; default: anchor-male),\n"
+    "                             a .voice file, or an espeak-ng voice such as ar or ar+f3\n"
+    "      --headline-voice NAME  another voice for the headlines, with its own rate and pitch\n"
+    "  -r, --rate N               speaking rate in espeak-ng words per minute, 80-450\n"
+    "  -p, --pitch N              pitch, 0-100\n"
+    "      --range N              pitch range, 0-100\n"
+    "      --word-gap N           extra pause between words, in 10 ms, 0-50\n"
+    "      --headline-pause MS    pause after a headline\n"
+    "      --sentence-pause MS    pause between sentences\n"
+    "      --paragraph-pause MS   pause between paragraphs\n"
+    "      --story-pause MS       pause between stories\n"
+    "                             (rate, pitch, range, word gap and pauses default to the\n"
+    "                             voice profile's; given here, they override it)\n"
     "      --lexicon FILE         a pronunciation lexicon of your own (SURFACE<TAB>SPELLING\n"
     "                             lines), winning over the shipped one\n"
     "      --latin LANG           arabic (default): unknown Latin words read by Arabic\n"
@@ -85,6 +92,15 @@ static const char usage_normalize[] =
     "      --latin LANG      arabic (default): unknown Latin words read by Arabic letter\n"
     "                        names; english: left to espeak-ng's English\n"
     "  -h, --help            show this help and exit\n";
+
+static const char usage_voices[] =
+    "Usage: nashra voices [PROFILE|FILE.voice]...\n"
+    "List the voice profiles, one a line: name, espeak-ng voice and variant, rate, pitch and\n"
+    "description. With arguments, load and show those profiles instead (a path holds a '/' or\n"
+    "ends in .voice), which checks a profile file of your own.\n"
+    "\n"
+    "Options:\n"
+    "  -h, --help  show this help and exit\n";
 
 static int status_exit(nashra_status st)
 {
@@ -150,6 +166,22 @@ static bool parse_latin(const char *value, unsigned *flags)
     return true;
 }
 
+/* Applies --voice NAME: a profile or a .voice file with its numbers, or a plain espeak-ng
+ * voice that keeps the default profile's numbers. */
+static int apply_voice(nashra_config *cfg, const char *name)
+{
+    nashra_voice v;
+    nashra_error err = {0};
+    if (strchr(name, '/') || (strlen(name) > 6 && !strcmp(name + strlen(name) - 6, ".voice")) ||
+        nashra_voice_load(name, &v, NULL) == NASHRA_OK) {
+        if (nashra_config_voice(cfg, name, &err))
+            return report(&err);
+    } else {
+        cfg->voice = name;
+    }
+    return EXIT_OK;
+}
+
 enum { OPT_PLAIN = 256, OPT_PHONEMES, OPT_LEXICON, OPT_LATIN };
 
 static int cmd_normalize(int argc, char **argv)
@@ -165,13 +197,13 @@ static int cmd_normalize(int argc, char **argv)
     print_state ps = {0};
     nashra_config cfg;
     nashra_config_init(&cfg);
-    const char *lexicon = NULL;
+    const char *lexicon = NULL, *voice = NULL;
     int c;
     while ((c = getopt_long(argc, argv, "+v:h", longopts, NULL)) != -1) {
         switch (c) {
         case OPT_PLAIN: ps.plain = 1; break;
         case OPT_PHONEMES: ps.phonemes = &cfg; break;
-        case 'v': cfg.voice = optarg; break;
+        case 'v': voice = optarg; break;
         case OPT_LEXICON: lexicon = optarg; break;
         case OPT_LATIN:
             if (!parse_latin(optarg, &cfg.speech_flags))
@@ -181,6 +213,9 @@ static int cmd_normalize(int argc, char **argv)
         default: return cli_error(EXIT_USAGE, "try 'nashra normalize --help'");
         }
     }
+    int vrc = voice ? apply_voice(&cfg, voice) : EXIT_OK;
+    if (vrc != EXIT_OK)
+        return vrc;
     nashra_error err = {0};
     nashra_lexicon *lx = NULL;
     if ((ps.phonemes && nashra_config_check(&cfg, &err)) ||
@@ -217,6 +252,50 @@ static int cmd_normalize(int argc, char **argv)
     if (rc == EXIT_OK && (fflush(stdout) != 0 || ferror(stdout)))
         rc = cli_error(EXIT_FAIL, "cannot write to standard output");
     return rc;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+
+static void print_voice(const nashra_voice *v)
+{
+    char espeak[80];
+    if (v->variant[0])
+        snprintf(espeak, sizeof espeak, "%s+%s", v->voice, v->variant);
+    else
+        snprintf(espeak, sizeof espeak, "%s", v->voice);
+    printf("%-14s %-12s rate %3d  pitch %3d  %s\n", v->name, espeak, v->rate, v->pitch,
+           v->description);
+}
+
+static int cmd_voices(int argc, char **argv)
+{
+    static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'h': fputs(usage_voices, stdout); return EXIT_OK;
+        default: return cli_error(EXIT_USAGE, "try 'nashra voices --help'");
+        }
+    }
+    nashra_error err = {0};
+    nashra_voice v;
+    if (optind < argc) {
+        for (int i = optind; i < argc; i++) {
+            if (nashra_voice_load(argv[i], &v, &err))
+                return report(&err);
+            print_voice(&v);
+        }
+    } else {
+        for (size_t i = 0; i < nashra_voice_count(); i++) {
+            if (nashra_voice_get(i, &v, &err))
+                return report(&err);
+            print_voice(&v);
+        }
+    }
+    if (fflush(stdout) != 0 || ferror(stdout))
+        return cli_error(EXIT_FAIL, "cannot write to standard output");
+    return EXIT_OK;
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -262,8 +341,17 @@ enum {
     OPT_SPLIT,
     OPT_NO_SIDECARS,
     OPT_BULLETIN_LEXICON,
-    OPT_BULLETIN_LATIN
+    OPT_BULLETIN_LATIN,
+    OPT_HEADLINE_VOICE,
+    OPT_RANGE,
+    OPT_WORD_GAP
 };
+
+/* Options that override the voice profile's values, applied after it. */
+typedef struct voice_overrides {
+    int rate, pitch, range, word_gap;
+    int pauses[4]; /* headline, sentence, paragraph, story */
+} voice_overrides;
 
 static void print_summary(const char *path, const nashra_bulletin_info *info)
 {
@@ -284,6 +372,9 @@ static int cmd_bulletin(int argc, char **argv)
         {"output", required_argument, NULL, 'o'},
         {"force", no_argument, NULL, 'f'},
         {"voice", required_argument, NULL, 'v'},
+        {"headline-voice", required_argument, NULL, OPT_HEADLINE_VOICE},
+        {"range", required_argument, NULL, OPT_RANGE},
+        {"word-gap", required_argument, NULL, OPT_WORD_GAP},
         {"rate", required_argument, NULL, 'r'},
         {"pitch", required_argument, NULL, 'p'},
         {"headline-pause", required_argument, NULL, OPT_HEADLINE_PAUSE},
@@ -314,27 +405,31 @@ static int cmd_bulletin(int argc, char **argv)
         {NULL, 0, NULL, 0}};
     nashra_config cfg;
     nashra_config_init(&cfg);
-    const char *output = NULL;
+    const char *output = NULL, *voice = NULL;
+    voice_overrides over = {-1, -1, -1, -1, {-1, -1, -1, -1}};
     int quiet = 0, c;
     while ((c = getopt_long(argc, argv, "+o:fv:r:p:qh", longopts, NULL)) != -1) {
         bool ok = true;
         switch (c) {
         case 'o': output = optarg; break;
         case 'f': cfg.overwrite = 1; break;
-        case 'v': cfg.voice = optarg; break;
-        case 'r': ok = cli_parse_int("--rate", optarg, 80, 450, &cfg.rate); break;
-        case 'p': ok = cli_parse_int("--pitch", optarg, 0, 100, &cfg.pitch); break;
+        case 'v': voice = optarg; break;
+        case OPT_HEADLINE_VOICE: cfg.headline_voice = optarg; break;
+        case 'r': ok = cli_parse_int("--rate", optarg, 80, 450, &over.rate); break;
+        case 'p': ok = cli_parse_int("--pitch", optarg, 0, 100, &over.pitch); break;
+        case OPT_RANGE: ok = cli_parse_int("--range", optarg, 0, 100, &over.range); break;
+        case OPT_WORD_GAP: ok = cli_parse_int("--word-gap", optarg, 0, 50, &over.word_gap); break;
         case OPT_HEADLINE_PAUSE:
-            ok = cli_parse_int("--headline-pause", optarg, 0, 60000, &cfg.headline_pause_ms);
+            ok = cli_parse_int("--headline-pause", optarg, 0, 60000, &over.pauses[0]);
             break;
         case OPT_SENTENCE_PAUSE:
-            ok = cli_parse_int("--sentence-pause", optarg, 0, 60000, &cfg.sentence_pause_ms);
+            ok = cli_parse_int("--sentence-pause", optarg, 0, 60000, &over.pauses[1]);
             break;
         case OPT_PARAGRAPH_PAUSE:
-            ok = cli_parse_int("--paragraph-pause", optarg, 0, 60000, &cfg.paragraph_pause_ms);
+            ok = cli_parse_int("--paragraph-pause", optarg, 0, 60000, &over.pauses[2]);
             break;
         case OPT_STORY_PAUSE:
-            ok = cli_parse_int("--story-pause", optarg, 0, 60000, &cfg.story_pause_ms);
+            ok = cli_parse_int("--story-pause", optarg, 0, 60000, &over.pauses[3]);
             break;
         case OPT_PROFILE:
             if (nashra_profile_from_name(optarg, &cfg.profile))
@@ -384,12 +479,22 @@ static int cmd_bulletin(int argc, char **argv)
         return cli_error(EXIT_USAGE, "no output file: give -o FILE (try 'nashra bulletin --help')");
     if (optind >= argc)
         return cli_error(EXIT_USAGE, "no articles given (try 'nashra bulletin --help')");
+    int rc = voice ? apply_voice(&cfg, voice) : EXIT_OK;
+    if (rc)
+        return rc;
+    int *fields[] = {&cfg.rate, &cfg.pitch, &cfg.range, &cfg.word_gap, &cfg.headline_pause_ms,
+                     &cfg.sentence_pause_ms, &cfg.paragraph_pause_ms, &cfg.story_pause_ms};
+    const int given[] = {over.rate, over.pitch, over.range, over.word_gap, over.pauses[0],
+                         over.pauses[1], over.pauses[2], over.pauses[3]};
+    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
+        if (given[i] >= 0)
+            *fields[i] = given[i];
 
     nashra_error err = {0};
     if (nashra_config_check(&cfg, &err))
         return report(&err);
     cli_inputs in;
-    int rc = cli_inputs_collect(argv + optind, (size_t)(argc - optind), &in);
+    rc = cli_inputs_collect(argv + optind, (size_t)(argc - optind), &in);
     if (rc)
         return rc;
 
@@ -452,6 +557,8 @@ int main(int argc, char **argv)
         return cmd_bulletin(argc - 1, argv + 1);
     if (!strcmp(cmd, "normalize"))
         return cmd_normalize(argc - 1, argv + 1);
+    if (!strcmp(cmd, "voices"))
+        return cmd_voices(argc - 1, argv + 1);
     if (cmd[0] == '-')
         return cli_error(EXIT_USAGE, "unknown option '%s' (try 'nashra --help')", cmd);
     return cli_error(EXIT_USAGE, "unknown command '%s' (try 'nashra --help')", cmd);

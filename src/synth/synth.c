@@ -1,15 +1,21 @@
 #include "synth/synth.h"
 
 #include <espeak-ng/espeak_ng.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "common/error.h"
 #include "common/utf8.h"
+#include "synth/datadir.h"
+#include "voice/voice.h"
 
 static enum { ENGINE_OFF, ENGINE_ON, ENGINE_ENDED } engine_state = ENGINE_OFF;
 static int sample_rate;
+static char data_dir[256];        /* nashra's private data directory */
+static char data_wrong[512];      /* why espeak-ng does not read it; "" when it does */
+static char current_voice[64];    /* the voice last set in espeak-ng; "" for none */
 
 /* Where the callback puts samples, and whether it ran out of memory. */
 typedef struct synth_sink {
@@ -60,8 +66,11 @@ static nashra_status engine_start(nashra_error *err)
     if (engine_state == ENGINE_ENDED)
         return error_set(err, NASHRA_ESYNTH, "espeak-ng was already shut down in this process");
     if (engine_state == ENGINE_ON)
-        return NASHRA_OK;
-    espeak_ng_InitializePath(NULL);
+        return data_wrong[0] ? error_set(err, NASHRA_ESYNTH, "%s", data_wrong) : NASHRA_OK;
+    nashra_status rc = datadir_prepare(data_dir, sizeof data_dir, err);
+    if (rc)
+        return rc;
+    espeak_ng_InitializePath(data_dir);
     espeak_ng_ERROR_CONTEXT ctx = NULL;
     espeak_ng_STATUS st = espeak_ng_Initialize(&ctx);
     if (st != ENS_OK) {
@@ -74,6 +83,16 @@ static nashra_status engine_start(nashra_error *err)
     espeak_SetSynthCallback(on_samples);
     sample_rate = espeak_ng_GetSampleRate();
     engine_state = ENGINE_ON;
+    /* espeak-ng falls back to other data without a word (a missing path, ~/espeak-ng-data);
+     * nashra's variants are only in its own directory. */
+    const char *path = NULL;
+    espeak_Info(&path);
+    if (!path || strcmp(path, data_dir) != 0) {
+        snprintf(data_wrong, sizeof data_wrong, "espeak-ng reads its data from '%s', not from "
+                 "nashra's '%s' (is a ~/espeak-ng-data folder in the way?)", path ? path : "",
+                 data_dir);
+        return error_set(err, NASHRA_ESYNTH, "%s", data_wrong);
+    }
     return NASHRA_OK;
 }
 
@@ -89,6 +108,48 @@ static bool variant_exists(const char *variant)
     return access(path, R_OK) == 0;
 }
 
+const char *synth_data_path(void)
+{
+    const char *path = NULL;
+    if (engine_state == ENGINE_ON)
+        espeak_Info(&path);
+    return path ? path : "";
+}
+
+void synth_current_voice(const char **identifier, int *gender)
+{
+    espeak_VOICE *v = engine_state == ENGINE_ON ? espeak_GetCurrentVoice() : NULL;
+    *identifier = v && v->identifier ? v->identifier : "";
+    *gender = v ? v->gender : 0;
+}
+
+/* Selects the voice in espeak-ng and checks that its variant was taken. */
+static nashra_status set_voice(const char *name, nashra_error *err)
+{
+    const char *plus = strchr(name, '+');
+    if (plus && !variant_exists(plus + 1))
+        return error_set(err, NASHRA_EINVAL, "unknown espeak-ng voice variant '%s'", plus + 1);
+    current_voice[0] = '\0';
+    if (espeak_ng_SetVoiceByName(name) != ENS_OK) {
+        char names[256];
+        voice_builtin_names(names, sizeof names);
+        return error_set(err, NASHRA_EINVAL, "unknown voice '%s': neither a voice profile (%s) "
+                         "nor an espeak-ng voice", name, names);
+    }
+    if (plus) {
+        /* espeak-ng appends "+variant" to the identifier only when it loaded the file. */
+        const char *id;
+        int gender;
+        synth_current_voice(&id, &gender);
+        size_t n = strlen(id), m = strlen(plus);
+        if (n < m || strcmp(id + n - m, plus) != 0)
+            return error_set(err, NASHRA_ESYNTH, "espeak-ng did not take the variant '%s' (its "
+                             "voice is '%s')", plus + 1, id);
+    }
+    snprintf(current_voice, sizeof current_voice, "%s", name);
+    return NASHRA_OK;
+}
+
 nashra_status synth_setup(const synth_params *p, nashra_error *err)
 {
     if (!synth_voice_name_ok(p->voice))
@@ -98,15 +159,14 @@ nashra_status synth_setup(const synth_params *p, nashra_error *err)
     nashra_status rc = engine_start(err);
     if (rc)
         return rc;
-    const char *plus = strchr(p->voice, '+');
-    if (plus && !variant_exists(plus + 1))
-        return error_set(err, NASHRA_EINVAL, "unknown espeak-ng voice variant '%s'", plus + 1);
-    espeak_ng_STATUS st = espeak_ng_SetVoiceByName(p->voice);
-    if (st != ENS_OK)
-        return error_set(err, NASHRA_EINVAL, "unknown espeak-ng voice '%s'", p->voice);
+    if (strcmp(current_voice, p->voice) != 0 && (rc = set_voice(p->voice, err)))
+        return rc;
+    espeak_ng_STATUS st;
     if ((st = espeak_ng_SetParameter(espeakRATE, p->rate, 0)) != ENS_OK ||
-        (st = espeak_ng_SetParameter(espeakPITCH, p->pitch, 0)) != ENS_OK)
-        return espeak_failure(err, "cannot set rate or pitch", st);
+        (st = espeak_ng_SetParameter(espeakPITCH, p->pitch, 0)) != ENS_OK ||
+        (st = espeak_ng_SetParameter(espeakRANGE, p->range, 0)) != ENS_OK ||
+        (st = espeak_ng_SetParameter(espeakWORDGAP, p->word_gap, 0)) != ENS_OK)
+        return espeak_failure(err, "cannot set rate, pitch, range or word gap", st);
     return NASHRA_OK;
 }
 

@@ -14,12 +14,17 @@
 
 typedef struct synth_params {
     const char *voice; /* "ar" or "ar+variant" */
-    int rate;
-    int pitch;
+    int rate;          /* espeakRATE, 80..450 */
+    int pitch;         /* espeakPITCH, 0..100 */
+    int range;         /* espeakRANGE, 0..100 */
+    int word_gap;      /* espeakWORDGAP, 10 ms units */
 } synth_params;
 
-/* Initializes the engine if needed and selects voice and parameters. Checks that the voice
- * and its variant really exist (espeak-ng silently ignores unknown variants). */
+/* Initializes the engine if needed, on nashra's private data directory (see datadir.h), and
+ * selects voice and parameters. The voice is set only when it differs from the one set last
+ * (setting one allocates memory in espeak-ng that only producing audio frees). Checks that
+ * the voice and its variant really exist and that espeak-ng took the variant (it silently
+ * ignores unknown ones). */
 nashra_status synth_setup(const synth_params *params, nashra_error *err);
 
 /* The engine's output rate in Hz (after synth_setup). */
@@ -37,6 +42,13 @@ nashra_status synth_phonemes(const char *text, char sep, buf *out, nashra_error 
 
 /* Checks a voice name: at most 32 characters of [A-Za-z0-9_-/] with one optional "+variant". */
 bool synth_voice_name_ok(const char *name);
+
+/* The data directory espeak-ng reads, as it reports it (after synth_setup). */
+const char *synth_data_path(void);
+
+/* What espeak-ng reports of its current voice: its identifier ("sem/ar+nashra-m", with the
+ * variant only when one was loaded) and gender (0 none, 1 male, 2 female). */
+void synth_current_voice(const char **identifier, int *gender);
 
 /* espeak-ng's version, e.g. "1.51" (after synth_setup). */
 const char *synth_version(void);

@@ -236,7 +236,7 @@ static void bad_input(void **state)
     expect_failure(run(NULL, "bulletin", "-o", out, "-", "-", NULL), 2, "only once");
     expect_failure(run(NULL, "bulletin", "-v", "nosuchvoice", "-o", out,
                        NASHRA_SHARED_DIR "/seed-article.txt", NULL),
-                   2, "unknown espeak-ng voice 'nosuchvoice'");
+                   2, "unknown voice 'nosuchvoice': neither a voice profile");
     expect_failure(run(NULL, "bulletin", "-v", "ar+zz9", "-o", out,
                        NASHRA_SHARED_DIR "/seed-article.txt", NULL),
                    2, "variant 'zz9'");

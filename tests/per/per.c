@@ -339,7 +339,7 @@ int main(int argc, char **argv)
     }
     if (optind >= argc)
         die("usage: per [--check BASELINE] [--stages] [--partial] [--verbose] GOLD...");
-    synth_params params = {"ar", 165, 45};
+    synth_params params = {.voice = "ar", .rate = 165, .pitch = 45, .range = 50};
     nashra_error err = {0};
     if (synth_setup(&params, &err))
         die(err.message);

@@ -73,7 +73,7 @@ static void phonemes_table(void **state)
 {
     (void)state;
     nashra_error err = {0};
-    synth_params params = {"ar", 165, 45};
+    synth_params params = {"ar", 165, 45, 50, 0};
     assert_int_equal(synth_setup(&params, &err), NASHRA_OK);
     table t;
     table_load(&t, "phonemes.tsv");

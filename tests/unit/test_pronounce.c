@@ -222,7 +222,7 @@ static void shipped_lexicon_spoken(void **state)
     assert_non_null(pron_lexicon_shipped());
     assert_int_equal(pron_lexicon_count(pron_lexicon_shipped()), pron_lexicon_count(lx));
     printf("shipped lexicon: %zu entries\n", pron_lexicon_count(lx));
-    synth_params params = {"ar", 165, 45};
+    synth_params params = {.voice = "ar", .rate = 165, .pitch = 45, .range = 50};
     nashra_error err = {0};
     assert_int_equal(synth_setup(&params, &err), NASHRA_OK);
     entry_check c = {0, 0, BUF_INIT, BUF_INIT};

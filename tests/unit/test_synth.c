@@ -39,7 +39,7 @@ static void speaks_arabic(void **state)
 {
     (void)state;
     nashra_error err = {0};
-    synth_params p = {"ar", 165, 45};
+    synth_params p = {"ar", 165, 45, 50, 0};
     assert_int_equal(synth_setup(&p, &err), NASHRA_OK);
     assert_int_equal(synth_sample_rate(), 22050);
 
@@ -74,7 +74,7 @@ static void bad_voices(void **state)
 {
     (void)state;
     nashra_error err = {0};
-    synth_params p = {"ar+nosuchvariant", 165, 45};
+    synth_params p = {"ar+nosuchvariant", 165, 45, 50, 0};
     assert_int_equal(synth_setup(&p, &err), NASHRA_EINVAL);
     assert_non_null(strstr(err.message, "nosuchvariant"));
     p.voice = "nosuchvoice";
@@ -89,7 +89,7 @@ static void after_shutdown(void **state)
     (void)state;
     synth_shutdown();
     nashra_error err = {0};
-    synth_params p = {"ar", 165, 45};
+    synth_params p = {"ar", 165, 45, 50, 0};
     assert_int_equal(synth_setup(&p, &err), NASHRA_ESYNTH);
     clip c = CLIP_INIT;
     assert_int_equal(synth_say("x", &c, &err), NASHRA_ESYNTH);
