@@ -670,7 +670,8 @@ static nashra_status collect_stories(const nashra_rundown *r, const nashra_rundo
             }
         }
         if (!rc) {
-            memcpy(s->articles + s->count, got, n * sizeof *got);
+            if (n)
+                memcpy(s->articles + s->count, got, n * sizeof *got);
             s->count += n;
             s->number[i] = n;
             free(got);
