@@ -140,6 +140,19 @@ NASHRA_API nashra_status nashra_article_speech(const nashra_article *article,
 /* Removes Arabic diacritics (harakat, tanween, shadda, sukun) from s in place. */
 NASHRA_API void nashra_strip_diacritics(char *s);
 
+/* Segments and expands free text (a line of a rundown, a greeting) into the sentences that
+ * will be spoken, through the same normalization, segmentation and expansion as an article's
+ * body; blank lines separate paragraphs. The text must be valid UTF-8 without control
+ * characters other than tabs and line breaks. name is used in error messages. */
+NASHRA_API nashra_status nashra_text_sentences(const char *name, const char *text,
+                                               nashra_sentence_fn fn, void *user,
+                                               nashra_error *err);
+
+/* nashra_text_sentences with options; speech may be NULL for the defaults. */
+NASHRA_API nashra_status nashra_text_speech(const char *name, const char *text,
+                                            const nashra_speech *speech, nashra_sentence_fn fn,
+                                            void *user, nashra_error *err);
+
 /* ------------------------------------------------------------------------------------------ */
 /* Bulletins                                                                                  */
 
@@ -230,6 +243,9 @@ typedef struct nashra_config {
     /* A pronunciation lexicon file of the user's, winning over the shipped one; or NULL. */
     const char *lexicon;
     unsigned speech_flags;   /* NASHRA_SPEECH_* */
+    /* Non-zero when nashra_bulletin_audio will be called: the bulletin then measures and
+     * mixes its speech as it does for jingles. */
+    int audio_items;
 } nashra_config;
 
 /* Fills the news defaults: the anchor-male voice profile and its pauses. */
@@ -283,6 +299,11 @@ NASHRA_API nashra_status nashra_voice_load(const char *name, nashra_voice *out, 
 NASHRA_API nashra_status nashra_config_voice(nashra_config *config, const char *name,
                                              nashra_error *err);
 
+/* Checks that name (a profile, a .voice file or an espeak-ng voice) can speak, as a story's or
+ * the headlines' voice would with config's numbers. Sets the synthesizer up. */
+NASHRA_API nashra_status nashra_voice_check(const nashra_config *config, const char *name,
+                                            nashra_error *err);
+
 /* Checks every field; on failure names the field. */
 NASHRA_API nashra_status nashra_config_check(const nashra_config *config, nashra_error *err);
 
@@ -304,11 +325,56 @@ NASHRA_API nashra_status nashra_bulletin_create(const nashra_config *config, con
 NASHRA_API nashra_status nashra_bulletin_add(nashra_bulletin *bulletin, const nashra_article *article,
                                   nashra_error *err);
 
+/*
+ * A bulletin can also be built piece by piece, as a rundown describes it. Between two spoken
+ * pieces (stories, headlines, greetings, lines of text) the story pause is kept, unless a
+ * pause or an audio insert stands between them; each spoken piece is a segment of the
+ * sidecars and chapters, with its kind ("story", "headlines", "greeting", "text", "outro").
+ */
+
+/* How one story is read; negative numbers and NULL keep the bulletin's settings. */
+typedef struct nashra_story_options {
+    const char *voice;      /* espeak-ng voice for this story */
+    int pause_before_ms;    /* instead of the story pause before it */
+    int headline_pause_ms;
+    int sentence_pause_ms;
+    int paragraph_pause_ms;
+} nashra_story_options;
+
+/* Fills "keep the bulletin's" everywhere. */
+NASHRA_API void nashra_story_options_init(nashra_story_options *options);
+
+/* nashra_bulletin_add with options (NULL: none). */
+NASHRA_API nashra_status nashra_bulletin_add_story(nashra_bulletin *bulletin,
+                                                   const nashra_article *article,
+                                                   const nashra_story_options *options,
+                                                   nashra_error *err);
+
+/* Speaks text (as nashra_text_sentences reads it) as one segment of the given kind. */
+NASHRA_API nashra_status nashra_bulletin_say(nashra_bulletin *bulletin, const char *kind,
+                                             const char *text, nashra_error *err);
+
+/* Reads the headlines of the articles together, as a bulletin opens: one segment of kind
+ * "headlines", the headline pause between them. The bed, if any, plays under it. */
+NASHRA_API nashra_status nashra_bulletin_headlines(nashra_bulletin *bulletin,
+                                                   const nashra_article *const *articles,
+                                                   size_t count, nashra_error *err);
+
+/* Silence of ms milliseconds (0..60000), in place of the pause before the next segment. */
+NASHRA_API nashra_status nashra_bulletin_pause(nashra_bulletin *bulletin, int ms,
+                                               nashra_error *err);
+
+/* Inserts a sound file (any format libsndfile reads) here, brought to the speech's loudness
+ * like the jingles. Needs config->audio_items; the file is read at once. */
+NASHRA_API nashra_status nashra_bulletin_audio(nashra_bulletin *bulletin, const char *path,
+                                               nashra_error *err);
+
 typedef struct nashra_bulletin_info {
     double seconds;       /* playing time */
     long long frames;     /* sample frames */
     int sample_rate;      /* Hz */
-    size_t stories;
+    size_t stories;       /* segments of kind "story" */
+    size_t segments;      /* every spoken segment */
     size_t sentences;
     int channels;
     const char *container;   /* "WAV", "FLAC", "MP3", "Ogg Opus" */
@@ -336,6 +402,175 @@ NASHRA_API nashra_status nashra_phonemes(const nashra_config *config, const char
 
 /* Releases the synthesizer at the end of the process. After it no bulletin can be created. */
 NASHRA_API void nashra_shutdown(void);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Time                                                                                       */
+
+/*
+ * Times are seconds since the epoch (UTC). Time zones are IANA names ("Asia/Riyadh") read
+ * through ICU; NULL means the system's (TZ, /etc/localtime).
+ */
+
+/* Checks that timezone names a zone ICU knows. */
+NASHRA_API nashra_status nashra_timezone_check(const char *timezone, nashra_error *err);
+
+/* Parses "YYYY-MM-DDTHH:MM[:SS]" (a space instead of T too), optionally followed by "Z" or an
+ * offset such as "+03:00"; without one the time is local time in timezone. */
+NASHRA_API nashra_status nashra_time_parse(const char *text, const char *timezone,
+                                           long long *out, nashra_error *err);
+
+/* Writes t as local time in timezone, "YYYY-MM-DDTHH:MM:SS", into out (20 bytes). */
+NASHRA_API nashra_status nashra_time_local(long long t, const char *timezone, char out[20],
+                                           nashra_error *err);
+
+/* The slot of an hourly bulletin made at now: the local hour nearest to now (19:40 and 20:20
+ * both give 20:00; half past goes to the next hour). */
+NASHRA_API nashra_status nashra_slot_nearest_hour(long long now, const char *timezone,
+                                                  long long *slot, nashra_error *err);
+
+/*
+ * The anchor's opening words for a bulletin at slot, fully diacritized, e.g.
+ * "نَشْرَةُ أَخْبَارِ السَّاعَةِ الثَّامِنَةِ مَسَاءً، الثُّلَاثَاءُ الرَّابِعُ وَالْعِشْرُونَ مِنْ نُوفَمْبَرْ":
+ * the clock hour in the slot's time zone with its part of the day (midnight and noon by
+ * name), the weekday, the ordinal day and the month; with hijri, also the date in the
+ * Umm al-Qura calendar. *out is malloc'd (the caller frees it with free).
+ */
+NASHRA_API nashra_status nashra_greeting_text(long long slot, const char *timezone, int hijri,
+                                              char **out, nashra_error *err);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Feeds                                                                                      */
+
+/*
+ * RSS 2.0 (also RSS 0.9x and 1.0) and Atom documents. nashra never opens the network: the XML
+ * is read with network access off, no DTD is loaded, entities are never substituted, and a
+ * document that declares entities is refused. HTML in titles, descriptions and content is
+ * reduced to text (entities decoded, <p> and <br> breaking paragraphs). Items with neither
+ * title nor text are skipped.
+ */
+typedef struct nashra_feed nashra_feed;
+
+/* Reads a feed from a file, or standard input when path is "-". */
+NASHRA_API nashra_status nashra_feed_read(const char *path, nashra_feed **out, nashra_error *err);
+
+/* The same from a buffer; name is used in error messages (with line:column). */
+NASHRA_API nashra_status nashra_feed_parse(const char *name, const char *data, size_t len,
+                                           nashra_feed **out, nashra_error *err);
+
+NASHRA_API void nashra_feed_destroy(nashra_feed *feed);
+
+/* The items in document order: title (one line), text (paragraphs separated by blank lines),
+ * id (guid or Atom id, else link; "" when neither), and date. Borrowed; NULL past the end. */
+NASHRA_API size_t nashra_feed_item_count(const nashra_feed *feed);
+NASHRA_API const char *nashra_feed_item_title(const nashra_feed *feed, size_t index);
+NASHRA_API const char *nashra_feed_item_text(const nashra_feed *feed, size_t index);
+NASHRA_API const char *nashra_feed_item_id(const nashra_feed *feed, size_t index);
+/* Returns 1 and stores the date (seconds since the epoch) when the item has one, else 0. */
+NASHRA_API int nashra_feed_item_date(const nashra_feed *feed, size_t index, long long *seconds);
+
+/*
+ * Items already read, remembered across runs in a small state file (ids hashed, one line
+ * each, at most NASHRA_SEEN_MAX, the most recent kept). nashra_seen_open reads it (a missing
+ * file is an empty state); nashra_seen_save replaces it atomically. Save only once the
+ * bulletin is written, so that a failed run does not lose its items.
+ */
+typedef struct nashra_seen nashra_seen;
+
+#define NASHRA_SEEN_MAX 5000
+
+NASHRA_API nashra_status nashra_seen_open(const char *path, nashra_seen **out, nashra_error *err);
+NASHRA_API int nashra_seen_has(const nashra_seen *seen, const char *id);
+NASHRA_API nashra_status nashra_seen_add(nashra_seen *seen, const char *id, long long when,
+                                         nashra_error *err);
+NASHRA_API size_t nashra_seen_count(const nashra_seen *seen);
+NASHRA_API nashra_status nashra_seen_save(nashra_seen *seen, nashra_error *err);
+NASHRA_API void nashra_seen_destroy(nashra_seen *seen);
+
+typedef enum nashra_feed_order {
+    NASHRA_ORDER_NEWEST = 0, /* newest first; undated items last, in feed order */
+    NASHRA_ORDER_FEED        /* as the feed lists them */
+} nashra_feed_order;
+
+typedef struct nashra_feed_options {
+    size_t max_items;        /* 0: no limit */
+    long long since;         /* seconds: only items dated after now - since; 0: any age */
+    int drop_undated;        /* with since: drop items without a date too (default: kept) */
+    nashra_feed_order order;
+    long long now;           /* the clock since counts from, seconds since the epoch */
+    nashra_seen *seen;       /* NULL, or: items in it are skipped, and the chosen are added */
+} nashra_feed_options;
+
+/* No limits, newest first, now = the current time, no seen state. */
+NASHRA_API void nashra_feed_options_init(nashra_feed_options *options);
+
+/*
+ * The chosen items as articles (headline = title, body = text) through nashra_article_parse,
+ * named "FEED#N" (N: the item's position). Items with the same id are read once. On success
+ * *out is a new array of *count articles (possibly none), released with
+ * nashra_articles_destroy.
+ */
+NASHRA_API nashra_status nashra_feed_articles(const nashra_feed *feed,
+                                              const nashra_feed_options *options,
+                                              nashra_article ***out, size_t *count,
+                                              nashra_error *err);
+
+NASHRA_API void nashra_articles_destroy(nashra_article **articles, size_t count);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Rundowns                                                                                   */
+
+/*
+ * A rundown is a JSON file describing one bulletin (README.md has the format): title,
+ * station, voice, output profile, slot time, time zone, and an ordered list of items:
+ * greeting, headlines, story (an article file, or items of a feed), audio, pause, text and
+ * outro. Relative paths are relative to the rundown's folder. Every error names the file and
+ * the line:column of the offending value.
+ */
+typedef struct nashra_rundown nashra_rundown;
+
+/* Reads and checks a rundown, including that the files it names exist. */
+NASHRA_API nashra_status nashra_rundown_read(const char *path, nashra_rundown **out,
+                                             nashra_error *err);
+
+/* The same from a buffer: name for messages, dir for relative paths. */
+NASHRA_API nashra_status nashra_rundown_parse(const char *name, const char *dir,
+                                              const char *json, size_t len,
+                                              nashra_rundown **out, nashra_error *err);
+
+NASHRA_API void nashra_rundown_destroy(nashra_rundown *rundown);
+
+/* Items in the rundown. */
+NASHRA_API size_t nashra_rundown_item_count(const nashra_rundown *rundown);
+/* The kind of an item ("greeting", "story", ...), or NULL past the end. */
+NASHRA_API const char *nashra_rundown_item_kind(const nashra_rundown *rundown, size_t index);
+
+/* Copies the rundown's title, station, slot, profile and voice into config where config has
+ * none (title, station, slot NULL; profile AUTO) and, for the voice, always when the rundown
+ * names one. The strings stay the rundown's. */
+NASHRA_API void nashra_rundown_configure(const nashra_rundown *rundown, nashra_config *config);
+
+/* The rundown's time zone, or NULL. Borrowed. */
+NASHRA_API const char *nashra_rundown_timezone(const nashra_rundown *rundown);
+
+typedef struct nashra_rundown_options {
+    long long now;                 /* the clock: the slot when none is given, and feed ages */
+    const char *timezone;          /* NULL: the rundown's, else the system's */
+    nashra_feed_options feed;      /* for feed stories: since, order, seen (max is per item) */
+} nashra_rundown_options;
+
+/* now = the current time, no time zone, nashra_feed_options_init. */
+NASHRA_API void nashra_rundown_options_init(nashra_rundown_options *options);
+
+/*
+ * Builds the bulletin the rundown describes into path: reads every story first (bad input
+ * fails before any synthesis), then synthesizes the items in order and finishes the file as
+ * nashra_bulletin_finish does. config is used as given (see nashra_rundown_configure); when it
+ * has no slot, the slot is options->now's nearest hour. info may be NULL.
+ */
+NASHRA_API nashra_status nashra_rundown_build(const nashra_rundown *rundown,
+                                              const nashra_config *config, const char *path,
+                                              const nashra_rundown_options *options,
+                                              nashra_bulletin_info *info, nashra_error *err);
 
 #ifdef __cplusplus
 }

@@ -21,6 +21,7 @@
 #include "bulletin/profile.h"
 #include "common/atomic.h"
 #include "common/error.h"
+#include "common/sha256.h"
 #include "common/utf8.h"
 #include "synth/synth.h"
 #include "voice/voice.h"
@@ -54,7 +55,12 @@ struct nashra_bulletin {
     synth_params body, headline;
     char body_voice[80], headline_voice[80];
     const synth_params *active;
-    /* Within the story being added: */
+    /* Between segments: */
+    bool begun;             /* something was added (the intro is in) */
+    bool gap;               /* the last piece was spoken: a pause goes before the next */
+    bool last_story;        /* and it was a story */
+    int forced_pause;       /* the pause before the next sentence, or -1 */
+    /* Within the segment being added: */
     bool story_started;
     nashra_part last_part;
     size_t last_paragraph;
@@ -269,7 +275,8 @@ nashra_status nashra_bulletin_create(const nashra_config *config, const char *pa
         return rc;
     if (!path || !*path)
         return error_set(err, NASHRA_EINVAL, "no output file given");
-    bool mixing = config->intro || config->outro || config->between || config->bed;
+    bool mixing = config->intro || config->outro || config->between || config->bed ||
+                  config->audio_items;
     /* Both voices are set up now, so that a bad one fails before any work; the body's last,
      * as most sentences are the body's. */
     synth_params body, headline;
@@ -300,6 +307,7 @@ nashra_status nashra_bulletin_create(const nashra_config *config, const char *pa
         b->headline.voice = b->body_voice;
     }
     b->active = &b->body;
+    b->forced_pause = -1;
     b->synth_rate = synth_sample_rate();
     if ((rc = atomic_check(path, config->overwrite != 0, err)))
         goto fail;
@@ -382,6 +390,8 @@ static int pause_before(const nashra_bulletin *b, nashra_part part, size_t parag
 {
     if (!b->story_started)
         return 0;
+    if (b->forced_pause >= 0)
+        return b->forced_pause;
     if (b->last_part == NASHRA_PART_HEADLINE && part == NASHRA_PART_BODY)
         return b->config.headline_pause_ms;
     if (part == NASHRA_PART_BODY && paragraph != b->last_paragraph)
@@ -401,7 +411,7 @@ static int on_sentence(void *user, nashra_part part, size_t paragraph, const cha
     clip_clear(&b->clip);
     /* The voice changes only where headline and body differ. */
     const synth_params *want = part == NASHRA_PART_HEADLINE ? &b->headline : &b->body;
-    if (!rc && memcmp(want, b->active, sizeof *want) != 0) {
+    if (!rc && (!b->active || memcmp(want, b->active, sizeof *want) != 0)) {
         rc = synth_setup(want, b->err);
         b->active = want;
     }
@@ -423,49 +433,246 @@ static int on_sentence(void *user, nashra_part part, size_t paragraph, const cha
         return 1;
     }
     b->story_started = true;
+    b->forced_pause = -1;
     b->last_part = part;
     b->last_paragraph = paragraph;
     return 0;
 }
 
-nashra_status nashra_bulletin_add(nashra_bulletin *b, const nashra_article *article,
-                                  nashra_error *err)
+/* Puts in the intro before the first piece of the bulletin. */
+static nashra_status begin(nashra_bulletin *b, nashra_error *err)
 {
-    if (!b || !b->render || !article)
-        return error_set(err, NASHRA_EINVAL, "no open bulletin or no article given");
-    nashra_status rc = NASHRA_OK;
-    if (b->layout.story_count) {
-        int pause = b->config.story_pause_ms;
-        if (b->mix && b->config.between) {
-            /* The stinger sits in the middle of the story pause. */
-            rc = feed(b, NULL, ms_to_frames(b->synth_rate, pause / 2), err);
-            if (!rc)
-                rc = mix_plan_insert(b->mix, MIX_BETWEEN, position(b), err);
-            pause -= pause / 2;
-        }
-        if (!rc)
-            rc = feed(b, NULL, ms_to_frames(b->synth_rate, pause), err);
-    } else if (b->mix && b->config.intro) {
-        rc = mix_plan_insert(b->mix, MIX_INTRO, position(b), err);
-    }
-    if (rc)
+    if (b->begun)
+        return NASHRA_OK;
+    b->begun = true;
+    if (b->mix && b->config.intro)
+        return mix_plan_insert(b->mix, MIX_INTRO, position(b), err);
+    return NASHRA_OK;
+}
+
+/* The pause before a spoken segment (pause_ms, or the story pause when negative), with the
+ * stinger in its middle between two stories. */
+static nashra_status segment_pause(nashra_bulletin *b, bool story, int pause_ms,
+                                   nashra_error *err)
+{
+    nashra_status rc = begin(b, err);
+    if (rc || !b->gap)
         return rc;
-    if (!layout_add_story(&b->layout, nashra_article_headline(article),
-                          nashra_article_name(article), nashra_article_sha256(article),
-                          position(b)))
+    int pause = pause_ms >= 0 ? pause_ms : b->config.story_pause_ms;
+    if (b->mix && b->config.between && story && b->last_story) {
+        /* The stinger sits in the middle of the story pause. */
+        rc = feed(b, NULL, ms_to_frames(b->synth_rate, pause / 2), err);
+        if (!rc)
+            rc = mix_plan_insert(b->mix, MIX_BETWEEN, position(b), err);
+        pause -= pause / 2;
+    }
+    if (!rc)
+        rc = feed(b, NULL, ms_to_frames(b->synth_rate, pause), err);
+    return rc;
+}
+
+/* Opens a segment in the layout at the current position. */
+static nashra_status open_segment(nashra_bulletin *b, const char *kind, const char *title,
+                                  const char *source, const char *sha256, nashra_error *err)
+{
+    if (!layout_add_story(&b->layout, kind, title, source, sha256, position(b)))
         return error_set(err, NASHRA_ENOMEM, "out of memory");
     b->story_started = false;
+    b->forced_pause = -1;
     b->failure = NASHRA_OK;
     b->err = err;
-    nashra_speech speech = {b->lexicon, b->config.speech_flags};
-    rc = nashra_article_speech(article, &speech, on_sentence, b, err);
+    return NASHRA_OK;
+}
+
+/* Closes the segment opened last: kept when rc is NASHRA_OK, removed otherwise. */
+static nashra_status close_segment(nashra_bulletin *b, bool story, nashra_status rc)
+{
     b->err = NULL;
     if (!rc)
         rc = b->failure;
     if (!rc && b->mix)
         mix_plan_story_end(b->mix);
-    if (rc)
+    if (rc) {
         layout_pop_story(&b->layout);
+        return rc;
+    }
+    b->gap = true;
+    b->last_story = story;
+    return NASHRA_OK;
+}
+
+void nashra_story_options_init(nashra_story_options *o)
+{
+    o->voice = NULL;
+    o->pause_before_ms = o->headline_pause_ms = o->sentence_pause_ms = o->paragraph_pause_ms = -1;
+}
+
+/* The text stages' options for this bulletin. */
+static nashra_speech speech_of(const nashra_bulletin *b)
+{
+    return (nashra_speech){b->lexicon, b->config.speech_flags};
+}
+
+nashra_status nashra_bulletin_add_story(nashra_bulletin *b, const nashra_article *article,
+                                        const nashra_story_options *o, nashra_error *err)
+{
+    if (!b || !b->render || !article)
+        return error_set(err, NASHRA_EINVAL, "no open bulletin or no article given");
+    nashra_story_options none;
+    if (!o) {
+        nashra_story_options_init(&none);
+        o = &none;
+    }
+    if ((o->pause_before_ms > 60000 || o->headline_pause_ms > 60000 ||
+         o->sentence_pause_ms > 60000 || o->paragraph_pause_ms > 60000))
+        return error_set(err, NASHRA_EINVAL, "pauses must be at most 60000 ms");
+    /* A story's own voice takes the body's place (and the headline's, when the bulletin has
+     * no headline voice) while it is read; it is checked before anything is added. */
+    bool own_voice = o->voice && strcmp(o->voice, b->config.voice) != 0;
+    synth_params saved_body = b->body, saved_headline = b->headline, story;
+    char story_voice[80];
+    nashra_status rc = NASHRA_OK;
+    if (own_voice &&
+        !(rc = resolve_voice(&b->config, o->voice, true, &story, story_voice, sizeof story_voice,
+                             err)) &&
+        !(rc = synth_setup(&story, err))) {
+        story.voice = story_voice;
+        b->body = story;
+        if (!b->config.headline_voice)
+            b->headline = story;
+        b->active = &b->body;
+    }
+    if (!rc)
+        rc = segment_pause(b, true, o->pause_before_ms, err);
+    if (!rc)
+        rc = open_segment(b, "story", nashra_article_headline(article),
+                          nashra_article_name(article), nashra_article_sha256(article), err);
+    if (rc) {
+        b->body = saved_body;
+        b->headline = saved_headline;
+        b->active = NULL;
+        return rc;
+    }
+    /* The story's pauses stand in for the bulletin's while it is read. */
+    nashra_config saved = b->config;
+    if (o->headline_pause_ms >= 0)
+        b->config.headline_pause_ms = o->headline_pause_ms;
+    if (o->sentence_pause_ms >= 0)
+        b->config.sentence_pause_ms = o->sentence_pause_ms;
+    if (o->paragraph_pause_ms >= 0)
+        b->config.paragraph_pause_ms = o->paragraph_pause_ms;
+    nashra_speech speech = speech_of(b);
+    rc = nashra_article_speech(article, &speech, on_sentence, b, err);
+    b->config.headline_pause_ms = saved.headline_pause_ms;
+    b->config.sentence_pause_ms = saved.sentence_pause_ms;
+    b->config.paragraph_pause_ms = saved.paragraph_pause_ms;
+    if (own_voice) {
+        b->body = saved_body;
+        b->headline = saved_headline;
+        b->active = NULL;
+    }
+    return close_segment(b, true, rc);
+}
+
+nashra_status nashra_bulletin_add(nashra_bulletin *b, const nashra_article *article,
+                                  nashra_error *err)
+{
+    return nashra_bulletin_add_story(b, article, NULL, err);
+}
+
+static const char *segment_kind(const char *kind)
+{
+    static const char *const kinds[] = {"greeting", "text", "outro", "headlines", "story"};
+    for (size_t i = 0; kind && i < sizeof kinds / sizeof *kinds; i++)
+        if (!strcmp(kind, kinds[i]))
+            return kinds[i];
+    return NULL;
+}
+
+nashra_status nashra_bulletin_say(nashra_bulletin *b, const char *kind, const char *text,
+                                  nashra_error *err)
+{
+    if (!b || !b->render || !text)
+        return error_set(err, NASHRA_EINVAL, "no open bulletin or no text given");
+    const char *k = segment_kind(kind);
+    if (!k)
+        return error_set(err, NASHRA_EINVAL, "unknown segment kind '%s' (greeting, text, outro)",
+                         kind ? kind : "");
+    char sha[65];
+    sha256_hex(text, strlen(text), sha);
+    /* The title is the text's first line. */
+    size_t line = strcspn(text, "\n");
+    char *title = strndup(text, line);
+    if (!title)
+        return error_set(err, NASHRA_ENOMEM, "out of memory");
+    nashra_status rc = segment_pause(b, false, -1, err);
+    if (!rc)
+        rc = open_segment(b, k, title, k, sha, err);
+    free(title);
+    if (rc)
+        return rc;
+    nashra_speech speech = speech_of(b);
+    rc = nashra_text_speech(k, text, &speech, on_sentence, b, err);
+    return close_segment(b, false, rc);
+}
+
+/* A headline's sentences only: stops at the body. */
+static int on_headline(void *user, nashra_part part, size_t paragraph, const char *text)
+{
+    if (part != NASHRA_PART_HEADLINE)
+        return 1;
+    return on_sentence(user, part, paragraph, text);
+}
+
+nashra_status nashra_bulletin_headlines(nashra_bulletin *b, const nashra_article *const *articles,
+                                        size_t count, nashra_error *err)
+{
+    if (!b || !b->render || (count && !articles))
+        return error_set(err, NASHRA_EINVAL, "no open bulletin or no articles given");
+    if (!count)
+        return NASHRA_OK;
+    nashra_status rc = segment_pause(b, false, -1, err);
+    if (!rc)
+        rc = open_segment(b, "headlines", nashra_article_headline(articles[0]), "headlines", "",
+                          err);
+    for (size_t i = 0; !rc && i < count; i++) {
+        if (i)
+            b->forced_pause = b->config.headline_pause_ms;
+        nashra_speech speech = speech_of(b);
+        rc = nashra_article_speech(articles[i], &speech, on_headline, b, err);
+        if (!rc)
+            rc = b->failure;
+    }
+    return close_segment(b, false, rc);
+}
+
+nashra_status nashra_bulletin_pause(nashra_bulletin *b, int ms, nashra_error *err)
+{
+    if (!b || !b->render)
+        return error_set(err, NASHRA_EINVAL, "no open bulletin");
+    if (ms < 0 || ms > 60000)
+        return error_set(err, NASHRA_EINVAL, "a pause must be between 0 and 60000 ms (got %d)",
+                         ms);
+    nashra_status rc = begin(b, err);
+    if (!rc)
+        rc = feed(b, NULL, ms_to_frames(b->synth_rate, ms), err);
+    if (!rc)
+        b->gap = false;
+    return rc;
+}
+
+nashra_status nashra_bulletin_audio(nashra_bulletin *b, const char *path, nashra_error *err)
+{
+    if (!b || !b->render || !path)
+        return error_set(err, NASHRA_EINVAL, "no open bulletin or no audio file given");
+    if (!b->mix)
+        return error_set(err, NASHRA_EINVAL, "%s: audio items need the bulletin's audio_items "
+                         "setting", path);
+    nashra_status rc = begin(b, err);
+    if (!rc)
+        rc = mix_plan_insert_file(b->mix, path, position(b), err);
+    if (!rc)
+        b->gap = false;
     return rc;
 }
 
@@ -575,20 +782,31 @@ static nashra_status write_one(nashra_bulletin *b, const char *path, size_t firs
     return rc;
 }
 
-/* One file a story in dir, named NN.EXT, from the start of its story pause's second half to
- * the end of its last sentence (plus the half pause after it). */
+static size_t count_stories(const layout *l)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < l->story_count; i++)
+        n += strcmp(l->stories[i].kind, "story") == 0;
+    return n;
+}
+
+/* One file a story in dir, named NN.EXT (NN counts stories, not other segments), from the
+ * start of its story pause's second half to the end of its last sentence (plus the half pause
+ * after it). */
 static nashra_status write_split(nashra_bulletin *b, long long total, nashra_error *err)
 {
     const char *dir = b->config.split_dir;
-    size_t n = b->layout.story_count;
+    size_t n = b->layout.story_count, number = 0;
     nashra_status rc = NASHRA_OK;
     for (size_t i = 0; !rc && i < n; i++) {
         const layout_story *s = &b->layout.stories[i];
+        if (strcmp(s->kind, "story") != 0)
+            continue;
         long long lead = ms_to_frames(b->spec.rate, 300);
         long long start = s->start > lead ? s->start - lead : 0;
         long long end = s->end + lead < total ? s->end + lead : total;
         char path[4096];
-        if (snprintf(path, sizeof path, "%s/%02zu%s", dir, i + 1,
+        if (snprintf(path, sizeof path, "%s/%02zu%s", dir, ++number,
                      profile_extension(b->spec.container)) >= (int)sizeof path)
             return error_set(err, NASHRA_EINVAL, "%s: directory name too long", dir);
         audio_result r;
@@ -641,7 +859,8 @@ nashra_status nashra_bulletin_finish(nashra_bulletin *b, nashra_bulletin_info *i
         info->frames = total;
         info->sample_rate = b->spec.rate;
         info->seconds = (double)total / b->spec.rate;
-        info->stories = b->layout.story_count;
+        info->stories = count_stories(&b->layout);
+        info->segments = b->layout.story_count;
         info->sentences = b->layout.sentence_count;
         info->channels = (int)b->spec.channels;
         info->container = profile_container_name(b->spec.container);
@@ -672,6 +891,15 @@ void nashra_bulletin_destroy(nashra_bulletin *b)
     for (size_t i = 0; i < sizeof b->owned / sizeof *b->owned; i++)
         free(b->owned[i]);
     free(b);
+}
+
+nashra_status nashra_voice_check(const nashra_config *config, const char *name,
+                                nashra_error *err)
+{
+    synth_params params;
+    char voice[80];
+    nashra_status rc = resolve_voice(config, name, true, &params, voice, sizeof voice, err);
+    return rc ? rc : synth_setup(&params, err);
 }
 
 nashra_status nashra_phonemes(const nashra_config *config, const char *spoken, char **out,

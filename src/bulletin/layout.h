@@ -20,6 +20,7 @@ typedef struct layout_sentence {
 } layout_sentence;
 
 typedef struct layout_story {
+    const char *kind;     /* "story", "headlines", "greeting", "text", "outro" (static) */
     char *title;          /* the headline as read */
     char *source;         /* the article's file name */
     char sha256[65];
@@ -34,8 +35,9 @@ typedef struct layout {
     size_t sentence_count, sentence_cap;
 } layout;
 
-bool layout_add_story(layout *l, const char *title, const char *source, const char *sha256,
-                      long long start);
+/* Opens a segment; kind must be a string that outlives the layout. */
+bool layout_add_story(layout *l, const char *kind, const char *title, const char *source,
+                      const char *sha256, long long start);
 bool layout_add_sentence(layout *l, nashra_part part, long long start, long long end,
                          const char *text);
 /* Removes the last story and its sentences (one that failed part way). */

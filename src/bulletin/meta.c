@@ -10,8 +10,8 @@
 #include "common/buf.h"
 #include "common/error.h"
 
-bool layout_add_story(layout *l, const char *title, const char *source, const char *sha256,
-                      long long start)
+bool layout_add_story(layout *l, const char *kind, const char *title, const char *source,
+                      const char *sha256, long long start)
 {
     layout_story *p = array_grow(l->stories, &l->story_cap, l->story_count, sizeof *p, 16);
     if (!p)
@@ -19,6 +19,7 @@ bool layout_add_story(layout *l, const char *title, const char *source, const ch
     l->stories = p;
     layout_story *s = &l->stories[l->story_count];
     memset(s, 0, sizeof *s);
+    s->kind = kind ? kind : "story";
     s->title = strdup(title ? title : "");
     s->source = strdup(source ? source : "");
     if (!s->title || !s->source) {
@@ -173,6 +174,7 @@ static json_t *build_json(const layout *l, const meta_facts *f)
 
         json_t *s = json_object();
         json_object_set_new(s, "index", json_integer((json_int_t)(i + 1)));
+        json_object_set_new(s, "kind", json_string(st->kind));
         json_object_set_new(s, "title", json_string(st->title));
         json_object_set_new(s, "source", json_string(st->source));
         position(s, "start", st->start - f->offset, sp->rate);

@@ -22,6 +22,7 @@
 
 typedef struct insertion {
     mix_kind kind;
+    size_t sound;     /* MIX_INSERT: index into the plan's inserts */
     long long at;     /* frame of the speech render */
     long long length; /* frames it adds */
 } insertion;
@@ -35,6 +36,8 @@ struct mix_plan {
     unsigned channels;
     audio_sound jingle[3]; /* by mix_kind; count 0 when not given */
     audio_sound bed;
+    audio_sound *inserts;  /* a rundown's audio items */
+    size_t insert_count, insert_cap;
     insertion *ins;
     size_t ins_count, ins_cap;
     region *regions;
@@ -83,7 +86,31 @@ nashra_status mix_plan_insert(mix_plan *p, mix_kind kind, long long at, nashra_e
     p->ins = n;
     long long gap = kind == MIX_INTRO ? ms(p, INTRO_GAP_MS) : kind == MIX_OUTRO ? ms(p, OUTRO_GAP_MS)
                                                                                 : 0;
-    p->ins[p->ins_count++] = (insertion){kind, at, (long long)j->count + gap};
+    p->ins[p->ins_count++] = (insertion){kind, 0, at, (long long)j->count + gap};
+    return NASHRA_OK;
+}
+
+nashra_status mix_plan_insert_file(mix_plan *p, const char *path, long long at,
+                                   nashra_error *err)
+{
+    audio_sound *s = array_grow(p->inserts, &p->insert_cap, p->insert_count, sizeof *s, 4);
+    if (!s)
+        return error_set(err, NASHRA_ENOMEM, "out of memory");
+    p->inserts = s;
+    audio_sound loaded;
+    memset(&loaded, 0, sizeof loaded);
+    nashra_status rc = audio_sound_load(path, "audio item", p->rate, p->channels, &loaded, err);
+    if (rc)
+        return rc;
+    insertion *n = array_grow(p->ins, &p->ins_cap, p->ins_count, sizeof *n, 8);
+    if (!n) {
+        audio_sound_free(&loaded);
+        return error_set(err, NASHRA_ENOMEM, "out of memory");
+    }
+    p->ins = n;
+    p->inserts[p->insert_count] = loaded;
+    p->ins[p->ins_count++] = (insertion){MIX_INSERT, p->insert_count, at, (long long)loaded.count};
+    p->insert_count++;
     return NASHRA_OK;
 }
 
@@ -269,7 +296,8 @@ nashra_status mix_render(mix_plan *p, audio_render *speech, layout *l, double sp
         /* Jingles due here. */
         while (!rc && next < p->ins_count && p->ins[next].at <= q) {
             const insertion *in = &p->ins[next++];
-            const audio_sound *j = &p->jingle[in->kind];
+            const audio_sound *j =
+                in->kind == MIX_INSERT ? &p->inserts[in->sound] : &p->jingle[in->kind];
             double gain = isfinite(j->loudness.integrated)
                               ? pow(10, (level - j->loudness.integrated) / 20)
                               : 1;
@@ -318,6 +346,9 @@ void mix_plan_destroy(mix_plan *p)
     for (int i = 0; i < 3; i++)
         audio_sound_free(&p->jingle[i]);
     audio_sound_free(&p->bed);
+    for (size_t i = 0; i < p->insert_count; i++)
+        audio_sound_free(&p->inserts[i]);
+    free(p->inserts);
     free(p->ins);
     free(p->regions);
     free(p);

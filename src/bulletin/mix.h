@@ -13,7 +13,7 @@
 #include "bulletin/layout.h"
 #include "nashra.h"
 
-typedef enum mix_kind { MIX_INTRO, MIX_BETWEEN, MIX_OUTRO } mix_kind;
+typedef enum mix_kind { MIX_INTRO, MIX_BETWEEN, MIX_OUTRO, MIX_INSERT } mix_kind;
 
 typedef struct mix_plan mix_plan;
 
@@ -24,6 +24,10 @@ nashra_status mix_plan_create(const nashra_config *c, int rate, unsigned channel
 
 /* A jingle goes in at frame at of the speech render. */
 nashra_status mix_plan_insert(mix_plan *p, mix_kind kind, long long at, nashra_error *err);
+/* Reads a sound file (a rundown's audio item) and inserts it at frame at, like a jingle
+ * without gaps. */
+nashra_status mix_plan_insert_file(mix_plan *p, const char *path, long long at,
+                                   nashra_error *err);
 /* A headline sentence spans [start, end): the bed plays under it. */
 nashra_status mix_plan_headline(mix_plan *p, long long start, long long end, nashra_error *err);
 /* The story being rendered has ended: its headlines' bed stretch is complete. */

@@ -1,12 +1,14 @@
 /* The text stages in order: an article's headline and paragraphs -> segmented sentences ->
  * spoken forms -> the espeak-ready form, handed one by one to the caller. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "article/article.h"
 #include "common/buf.h"
 #include "common/error.h"
 #include "common/strlist.h"
 #include "expand/expand.h"
+#include "normalize/normalize.h"
 #include "pronounce/pronounce.h"
 #include "segment/segment.h"
 
@@ -42,22 +44,32 @@ static nashra_status speak_block(speaker *sp, const char *text, nashra_part part
     return rc;
 }
 
+static speaker speaker_make(const nashra_speech *speech, nashra_sentence_fn fn, void *user)
+{
+    unsigned flags = speech ? speech->flags : 0;
+    return (speaker){fn, user, flags,
+                     {speech ? speech->lexicon : NULL, (flags & NASHRA_SPEECH_NO_LEXICON) != 0,
+                      (flags & NASHRA_SPEECH_NO_REWRITE) != 0,
+                      (flags & NASHRA_SPEECH_LATIN_ENGLISH) != 0, PRON_PARTIAL_KEEP},
+                     BUF_INIT, BUF_INIT, false};
+}
+
+static void speaker_free(speaker *sp)
+{
+    buf_free(&sp->spoken);
+    buf_free(&sp->ready);
+}
+
 nashra_status nashra_article_speech(const nashra_article *a, const nashra_speech *speech,
                                     nashra_sentence_fn fn, void *user, nashra_error *err)
 {
     if (!a || !fn)
         return error_set(err, NASHRA_EINVAL, "no article or callback given");
-    unsigned flags = speech ? speech->flags : 0;
-    speaker sp = {fn, user, flags,
-                  {speech ? speech->lexicon : NULL, (flags & NASHRA_SPEECH_NO_LEXICON) != 0,
-                   (flags & NASHRA_SPEECH_NO_REWRITE) != 0,
-                   (flags & NASHRA_SPEECH_LATIN_ENGLISH) != 0, PRON_PARTIAL_KEEP},
-                  BUF_INIT, BUF_INIT, false};
+    speaker sp = speaker_make(speech, fn, user);
     nashra_status rc = speak_block(&sp, a->headline, NASHRA_PART_HEADLINE, 0, err);
     for (size_t p = 0; !rc && !sp.stopped && p < a->paragraphs.count; p++)
         rc = speak_block(&sp, a->paragraphs.items[p], NASHRA_PART_BODY, p, err);
-    buf_free(&sp.spoken);
-    buf_free(&sp.ready);
+    speaker_free(&sp);
     return rc;
 }
 
@@ -65,4 +77,49 @@ nashra_status nashra_article_sentences(const nashra_article *a, nashra_sentence_
                                        void *user, nashra_error *err)
 {
     return nashra_article_speech(a, NULL, fn, user, err);
+}
+
+nashra_status nashra_text_sentences(const char *name, const char *text, nashra_sentence_fn fn,
+                                    void *user, nashra_error *err)
+{
+    return nashra_text_speech(name, text, NULL, fn, user, err);
+}
+
+nashra_status nashra_text_speech(const char *name, const char *text, const nashra_speech *speech,
+                                 nashra_sentence_fn fn, void *user, nashra_error *err)
+{
+    if (!text || !fn)
+        return error_set(err, NASHRA_EINVAL, "no text or callback given");
+    if (!name)
+        name = "<text>";
+    size_t len = strlen(text);
+    if (len > NASHRA_ARTICLE_MAX_BYTES)
+        return error_set(err, NASHRA_EINPUT, "%s: text larger than %u MiB", name,
+                         NASHRA_ARTICLE_MAX_BYTES / (1024u * 1024u));
+    nashra_status rc = article_check_bytes(name, text, len, err);
+    buf norm = BUF_INIT;
+    if (!rc)
+        rc = normalize_text(text, len, &norm, err);
+    /* Paragraphs are separated by blank lines; a line break inside one ends a sentence. */
+    speaker sp = speaker_make(speech, fn, user);
+    const char *p = norm.data ? norm.data : "";
+    size_t paragraph = 0;
+    while (!rc && !sp.stopped && *p) {
+        const char *blank = strstr(p, "\n\n");
+        size_t n = blank ? (size_t)(blank - p) : strlen(p);
+        char *block = strndup(p, n);
+        if (!block) {
+            rc = error_set(err, NASHRA_ENOMEM, "out of memory");
+            break;
+        }
+        if (strspn(block, " \t\n") < n)
+            rc = speak_block(&sp, block, NASHRA_PART_BODY, paragraph++, err);
+        free(block);
+        p += n;
+        while (*p == '\n')
+            p++;
+    }
+    buf_free(&norm);
+    speaker_free(&sp);
+    return rc;
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/options.h"
 #include "nashra.h"
@@ -27,12 +28,29 @@ static const char usage_main[] =
 
 static const char usage_bulletin[] =
     "Usage: nashra bulletin -o OUTPUT [OPTION]... ARTICLE...\n"
+    "       nashra bulletin -o OUTPUT --feed FEED [OPTION]... [ARTICLE]...\n"
+    "       nashra bulletin -o OUTPUT --rundown RUNDOWN [OPTION]...\n"
     "Synthesize the articles, in the order given, into one spoken bulletin: for each story the\n"
     "headline, a pause, the body, and a longer pause before the next story.\n"
     "ARTICLE is a UTF-8 text file (first line the headline, blank lines between paragraphs),\n"
     "a directory (its .txt files in name order), or '-' for standard input.\n"
+    "A rundown (JSON) describes the bulletin item by item: greeting, headlines, stories,\n"
+    "audio, pauses, lines of text and the outro. A feed (RSS or Atom, a file or '-') adds its\n"
+    "items as stories after the articles. The clock is the environment's NASHRA_NOW when set\n"
+    "(e.g. 2026-11-24T20:00:00Z).\n"
     "\n"
     "Options:\n"
+    "      --rundown FILE         build the bulletin the rundown describes\n"
+    "      --feed FILE            read stories from an RSS or Atom feed ('-': standard input)\n"
+    "      --max-stories N        at most N items of the feed (or of each feed story)\n"
+    "      --since DURATION       only items dated within DURATION (90m, 2h, 1d) of now;\n"
+    "                             items without a date are kept\n"
+    "      --drop-undated         with --since, drop items without a date too\n"
+    "      --order ORDER          newest (default: newest first) or feed (the feed's order)\n"
+    "      --seen FILE            skip the items recorded in FILE, and record the items read\n"
+    "                             once the bulletin is written\n"
+    "      --timezone ZONE        the slot's and the greeting's time zone (IANA name, such as\n"
+    "                             Asia/Riyadh; default: the rundown's, else the system's)\n"
     "  -o, --output FILE          write the bulletin to FILE (.wav .flac .mp3 .opus), with\n"
     "                             FILE's name and .json, .vtt and .srt beside it\n"
     "  -f, --force                replace FILE and its sidecars if they exist\n"
@@ -56,7 +74,11 @@ static const char usage_bulletin[] =
     "      --between FILE         a stinger between stories\n"
     "      --bed FILE             music under each headline, ducked under the voice\n"
     "      --split DIR            also write each story to DIR/NN.EXT with its sidecars\n"
-    "      --no-sidecars          do not write the .json, .vtt and .srt files\n"
+    "      --no-sidecars          do not write the .json, .vtt and .srt files\n";
+
+/* The rest of the bulletin help: voice and pronunciation (one string would pass C's length
+ * limit). */
+static const char usage_bulletin_voice[] =
     "  -v, --voice NAME           a voice profile (see 'nashra voices'; default: anchor-male),\n"
     "                             a .voice file, or an espeak-ng voice such as ar or ar+f3\n"
     "      --headline-voice NAME  another voice for the headlines, with its own rate and pitch\n"
@@ -344,7 +366,15 @@ enum {
     OPT_BULLETIN_LATIN,
     OPT_HEADLINE_VOICE,
     OPT_RANGE,
-    OPT_WORD_GAP
+    OPT_WORD_GAP,
+    OPT_RUNDOWN,
+    OPT_FEED,
+    OPT_MAX_STORIES,
+    OPT_SINCE,
+    OPT_DROP_UNDATED,
+    OPT_ORDER,
+    OPT_SEEN,
+    OPT_TIMEZONE
 };
 
 /* Options that override the voice profile's values, applied after it. */
@@ -353,17 +383,98 @@ typedef struct voice_overrides {
     int pauses[4]; /* headline, sentence, paragraph, story */
 } voice_overrides;
 
+/* The clock: NASHRA_NOW (an ISO 8601 time with its zone, or local time in zone) when set. */
+static int clock_now(const char *zone, long long *now)
+{
+    const char *env = getenv("NASHRA_NOW");
+    if (!env || !*env) {
+        *now = (long long)time(NULL);
+        return EXIT_OK;
+    }
+    nashra_error err = {0};
+    if (nashra_time_parse(env, zone, now, &err))
+        return cli_error(EXIT_USAGE, "NASHRA_NOW: %s", err.message);
+    return EXIT_OK;
+}
+
+/* Applies the voice (a profile's numbers too), then the numbers given on the command line. */
+static int configure_voice(nashra_config *cfg, const char *voice, const voice_overrides *over)
+{
+    int rc = voice ? apply_voice(cfg, voice) : EXIT_OK;
+    if (rc)
+        return rc;
+    int *fields[] = {&cfg->rate, &cfg->pitch, &cfg->range, &cfg->word_gap,
+                     &cfg->headline_pause_ms, &cfg->sentence_pause_ms, &cfg->paragraph_pause_ms,
+                     &cfg->story_pause_ms};
+    const int given[] = {over->rate, over->pitch, over->range, over->word_gap, over->pauses[0],
+                         over->pauses[1], over->pauses[2], over->pauses[3]};
+    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
+        if (given[i] >= 0)
+            *fields[i] = given[i];
+    return EXIT_OK;
+}
+
 static void print_summary(const char *path, const nashra_bulletin_info *info)
 {
     int minutes = (int)(info->seconds / 60);
     double seconds = info->seconds - minutes * 60;
-    printf("%s: %zu %s, %zu sentences, %d:%04.1f (%.1f s) at %d Hz, %s %s", path,
-           info->stories, info->stories == 1 ? "story" : "stories", info->sentences, minutes,
+    printf("%s: %zu %s, ", path, info->stories, info->stories == 1 ? "story" : "stories");
+    if (info->segments > info->stories)
+        printf("%zu segments, ", info->segments);
+    printf("%zu sentences, %d:%04.1f (%.1f s) at %d Hz, %s %s", info->sentences, minutes,
            seconds, info->seconds, info->sample_rate, info->channels == 1 ? "mono" : "stereo",
            info->container);
     if (isfinite(info->loudness))
         printf(", %.1f LUFS, %.1f dBTP", info->loudness, info->true_peak);
     putchar('\n');
+}
+
+static int run_rundown(const char *path, nashra_config *cfg, const char *voice,
+                       const voice_overrides *over, const char *output, const char *zone,
+                       const char *seen_path, nashra_feed_options *fo, int quiet)
+{
+    nashra_error err = {0};
+    nashra_rundown *rd = NULL;
+    nashra_seen *seen = NULL;
+    if (nashra_rundown_read(path, &rd, &err))
+        return report(&err);
+    /* Options given on the command line win over the rundown's fields. */
+    const char *before = cfg->voice;
+    nashra_rundown_configure(rd, cfg);
+    int rc = configure_voice(cfg, voice ? voice : cfg->voice != before ? cfg->voice : NULL, over);
+    if (rc == EXIT_OK && nashra_config_check(cfg, &err))
+        rc = report(&err);
+    if (rc) {
+        nashra_rundown_destroy(rd);
+        return rc;
+    }
+    nashra_rundown_options ro;
+    nashra_rundown_options_init(&ro);
+    ro.timezone = zone;
+    rc = clock_now(zone ? zone : nashra_rundown_timezone(rd), &ro.now);
+    fo->now = ro.now;
+    if (rc == EXIT_OK && seen_path && nashra_seen_open(seen_path, &seen, &err))
+        rc = report(&err);
+    fo->seen = seen;
+    ro.feed = *fo;
+    interrupted = 0;
+    cfg->cancel = &interrupted;
+    catch_signals();
+    nashra_bulletin_info info;
+    if (rc == EXIT_OK && nashra_rundown_build(rd, cfg, output, &ro, &info, &err))
+        rc = report(&err);
+    nashra_shutdown();
+    if (rc == EXIT_OK && seen && nashra_seen_save(seen, &err))
+        rc = report(&err);
+    if (rc == EXIT_OK && !quiet)
+        print_summary(output, &info);
+    nashra_seen_destroy(seen);
+    nashra_rundown_destroy(rd);
+    if (interrupted) {
+        signal((int)interrupted, SIG_DFL);
+        raise((int)interrupted);
+    }
+    return rc;
 }
 
 static int cmd_bulletin(int argc, char **argv)
@@ -400,14 +511,25 @@ static int cmd_bulletin(int argc, char **argv)
         {"no-sidecars", no_argument, NULL, OPT_NO_SIDECARS},
         {"lexicon", required_argument, NULL, OPT_BULLETIN_LEXICON},
         {"latin", required_argument, NULL, OPT_BULLETIN_LATIN},
+        {"rundown", required_argument, NULL, OPT_RUNDOWN},
+        {"feed", required_argument, NULL, OPT_FEED},
+        {"max-stories", required_argument, NULL, OPT_MAX_STORIES},
+        {"since", required_argument, NULL, OPT_SINCE},
+        {"drop-undated", no_argument, NULL, OPT_DROP_UNDATED},
+        {"order", required_argument, NULL, OPT_ORDER},
+        {"seen", required_argument, NULL, OPT_SEEN},
+        {"timezone", required_argument, NULL, OPT_TIMEZONE},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     nashra_config cfg;
     nashra_config_init(&cfg);
-    const char *output = NULL, *voice = NULL;
+    const char *output = NULL, *voice = NULL, *rundown_path = NULL, *feed_path = NULL;
+    const char *seen_path = NULL, *zone = NULL;
     voice_overrides over = {-1, -1, -1, -1, {-1, -1, -1, -1}};
-    int quiet = 0, c;
+    nashra_feed_options fo;
+    nashra_feed_options_init(&fo);
+    int quiet = 0, c, max_stories = 0;
     while ((c = getopt_long(argc, argv, "+o:fv:r:p:qh", longopts, NULL)) != -1) {
         bool ok = true;
         switch (c) {
@@ -468,8 +590,28 @@ static int cmd_bulletin(int argc, char **argv)
         case OPT_NO_SIDECARS: cfg.sidecars = 0; break;
         case OPT_BULLETIN_LEXICON: cfg.lexicon = optarg; break;
         case OPT_BULLETIN_LATIN: ok = parse_latin(optarg, &cfg.speech_flags); break;
+        case OPT_RUNDOWN: rundown_path = optarg; break;
+        case OPT_FEED: feed_path = optarg; break;
+        case OPT_MAX_STORIES:
+            ok = cli_parse_int("--max-stories", optarg, 1, 1000, &max_stories);
+            break;
+        case OPT_SINCE: ok = cli_parse_duration("--since", optarg, &fo.since); break;
+        case OPT_DROP_UNDATED: fo.drop_undated = 1; break;
+        case OPT_ORDER:
+            if (!strcmp(optarg, "newest"))
+                fo.order = NASHRA_ORDER_NEWEST;
+            else if (!strcmp(optarg, "feed"))
+                fo.order = NASHRA_ORDER_FEED;
+            else
+                return cli_error(EXIT_USAGE, "--order: give newest or feed, not '%s'", optarg);
+            break;
+        case OPT_SEEN: seen_path = optarg; break;
+        case OPT_TIMEZONE: zone = optarg; break;
         case 'q': quiet = 1; break;
-        case 'h': fputs(usage_bulletin, stdout); return EXIT_OK;
+        case 'h':
+            fputs(usage_bulletin, stdout);
+            fputs(usage_bulletin_voice, stdout);
+            return EXIT_OK;
         default: return cli_error(EXIT_USAGE, "try 'nashra bulletin --help'");
         }
         if (!ok)
@@ -477,36 +619,64 @@ static int cmd_bulletin(int argc, char **argv)
     }
     if (!output)
         return cli_error(EXIT_USAGE, "no output file: give -o FILE (try 'nashra bulletin --help')");
-    if (optind >= argc)
+    if (rundown_path && (optind < argc || feed_path))
+        return cli_error(EXIT_USAGE, "--rundown names the stories itself: give no articles or "
+                         "--feed with it");
+    if (!rundown_path && !feed_path && optind >= argc)
         return cli_error(EXIT_USAGE, "no articles given (try 'nashra bulletin --help')");
-    int rc = voice ? apply_voice(&cfg, voice) : EXIT_OK;
-    if (rc)
-        return rc;
-    int *fields[] = {&cfg.rate, &cfg.pitch, &cfg.range, &cfg.word_gap, &cfg.headline_pause_ms,
-                     &cfg.sentence_pause_ms, &cfg.paragraph_pause_ms, &cfg.story_pause_ms};
-    const int given[] = {over.rate, over.pitch, over.range, over.word_gap, over.pauses[0],
-                         over.pauses[1], over.pauses[2], over.pauses[3]};
-    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
-        if (given[i] >= 0)
-            *fields[i] = given[i];
+    if ((max_stories || fo.since || seen_path) && !rundown_path && !feed_path)
+        return cli_error(EXIT_USAGE, "--max-stories, --since and --seen apply to --feed and "
+                         "--rundown");
+    fo.max_items = (size_t)max_stories;
 
     nashra_error err = {0};
+    if (zone && nashra_timezone_check(zone, &err))
+        return cli_error(EXIT_USAGE, "--timezone: %s", err.message);
+    if (rundown_path)
+        return run_rundown(rundown_path, &cfg, voice, &over, output, zone, seen_path, &fo, quiet);
+    int rc = configure_voice(&cfg, voice, &over);
+    if (rc)
+        return rc;
     if (nashra_config_check(&cfg, &err))
         return report(&err);
+    rc = clock_now(zone, &fo.now);
+    if (rc)
+        return rc;
     cli_inputs in;
     rc = cli_inputs_collect(argv + optind, (size_t)(argc - optind), &in);
     if (rc)
         return rc;
 
     /* Read every article first: bad input fails before any synthesis or output. */
-    nashra_article **articles = calloc(in.count, sizeof *articles);
+    nashra_seen *seen = NULL;
+    nashra_feed *feed = NULL;
+    nashra_article **from_feed = NULL;
+    size_t feed_count = 0;
+    if (seen_path && nashra_seen_open(seen_path, &seen, &err))
+        rc = report(&err);
+    fo.seen = seen;
+    if (rc == EXIT_OK && feed_path &&
+        (nashra_feed_read(feed_path, &feed, &err) ||
+         nashra_feed_articles(feed, &fo, &from_feed, &feed_count, &err)))
+        rc = report(&err);
+    nashra_feed_destroy(feed);
+    if (rc == EXIT_OK && feed_path && !feed_count && !in.count)
+        rc = cli_error(EXIT_USAGE, "%s: no stories to read (no new items in the feed)",
+                       feed_path);
+    nashra_article **articles = calloc(in.count + feed_count + 1, sizeof *articles);
     if (!articles) {
         cli_inputs_free(&in);
+        nashra_articles_destroy(from_feed, feed_count);
+        nashra_seen_destroy(seen);
         return cli_error(EXIT_FAIL, "out of memory");
     }
     for (size_t i = 0; rc == EXIT_OK && i < in.count; i++)
         if (nashra_article_read(in.paths[i], &articles[i], &err))
             rc = report(&err);
+    size_t total = in.count;
+    for (size_t i = 0; i < feed_count; i++)
+        articles[total++] = from_feed[i];
+    free(from_feed);
 
     interrupted = 0;
     cfg.cancel = &interrupted;
@@ -515,19 +685,21 @@ static int cmd_bulletin(int argc, char **argv)
     nashra_bulletin_info info;
     if (rc == EXIT_OK && nashra_bulletin_create(&cfg, output, &b, &err))
         rc = report(&err);
-    for (size_t i = 0; rc == EXIT_OK && i < in.count; i++)
+    for (size_t i = 0; rc == EXIT_OK && i < total; i++)
         if (nashra_bulletin_add(b, articles[i], &err))
             rc = report(&err);
     if (rc == EXIT_OK && nashra_bulletin_finish(b, &info, &err))
         rc = report(&err);
     nashra_bulletin_destroy(b); /* removes the temporary file of a failed run */
     nashra_shutdown();
+    /* The items count as read only once the bulletin is in place. */
+    if (rc == EXIT_OK && seen && nashra_seen_save(seen, &err))
+        rc = report(&err);
     if (rc == EXIT_OK && !quiet)
         print_summary(output, &info);
 
-    for (size_t i = 0; i < in.count; i++)
-        nashra_article_destroy(articles[i]);
-    free(articles);
+    nashra_articles_destroy(articles, total);
+    nashra_seen_destroy(seen);
     cli_inputs_free(&in);
     if (interrupted) {
         signal((int)interrupted, SIG_DFL);

@@ -54,6 +54,24 @@ bool cli_parse_double(const char *name, const char *text, double lo, double hi, 
     return true;
 }
 
+bool cli_parse_duration(const char *name, const char *text, long long *seconds)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(text, &end, 10);
+    long long unit = 0;
+    if (end != text && end[0] && !end[1])
+        unit = end[0] == 's' ? 1 : end[0] == 'm' ? 60 : end[0] == 'h' ? 3600
+             : end[0] == 'd' ? 86400 : 0;
+    if (!unit || errno == ERANGE || v < 1 || v > 366LL * 86400 / unit) {
+        cli_error(EXIT_USAGE, "%s: '%s' is not a duration (a whole number with s, m, h or d, "
+                  "up to a year: 90m, 2h)", name, text);
+        return false;
+    }
+    *seconds = v * unit;
+    return true;
+}
+
 static bool push(cli_inputs *in, const char *path)
 {
     char **p = realloc(in->paths, (in->count + 1) * sizeof *p);

@@ -17,6 +17,9 @@ bool cli_parse_int(const char *name, const char *text, int lo, int hi, int *out)
 /* The same for a decimal number in [lo, hi]. */
 bool cli_parse_double(const char *name, const char *text, double lo, double hi, double *out);
 
+/* A duration such as 45s, 90m, 2h or 1d, into seconds; prints the error itself. */
+bool cli_parse_duration(const char *name, const char *text, long long *seconds);
+
 /* The articles named by the arguments: files, '-' for standard input, and directories,
  * whose .txt files are taken in name order. */
 typedef struct cli_inputs {

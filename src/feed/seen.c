@@ -1,0 +1,204 @@
+/*
+ * The items already read, kept across runs in a small text file:
+ *
+ *   # nashra seen feed items
+ *   SHA256-OF-ID<SPACE>UNIX-TIME-FIRST-SEEN
+ *
+ * Ids are stored hashed, so the file's lines have one shape and size whatever a feed puts in
+ * its ids. The file keeps the NASHRA_SEEN_MAX most recently seen ids and is replaced
+ * atomically.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/atomic.h"
+#include "common/buf.h"
+#include "common/error.h"
+#include "common/sha256.h"
+
+#define SEEN_HEADER "# nashra seen feed items: SHA-256 of the item's id, Unix time first seen\n"
+/* A state file larger than this is not ours. */
+#define SEEN_MAX_BYTES (4u * 1024u * 1024u)
+
+typedef struct seen_entry {
+    char hash[65];
+    long long when;
+} seen_entry;
+
+struct nashra_seen {
+    char *path;
+    seen_entry *entries;
+    size_t count, cap;
+    bool changed;
+};
+
+static bool add_hash(nashra_seen *s, const char *hash, long long when)
+{
+    seen_entry *p = array_grow(s->entries, &s->cap, s->count, sizeof *p, 64);
+    if (!p)
+        return false;
+    s->entries = p;
+    memcpy(s->entries[s->count].hash, hash, 65);
+    s->entries[s->count++].when = when;
+    return true;
+}
+
+static bool is_hex64(const char *s)
+{
+    for (int i = 0; i < 64; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return false;
+    return true;
+}
+
+static nashra_status parse_seen(nashra_seen *s, const char *text, size_t len, nashra_error *err)
+{
+    size_t line = 0;
+    for (size_t i = 0; i < len;) {
+        const char *nl = memchr(text + i, '\n', len - i);
+        size_t n = nl ? (size_t)(nl - (text + i)) : len - i;
+        char row[128];
+        line++;
+        if (n && text[i] != '#') {
+            long long when;
+            int used = 0;
+            if (n >= sizeof row)
+                return error_set(err, NASHRA_EINPUT, "%s:%zu: not a seen-items line", s->path,
+                                 line);
+            memcpy(row, text + i, n);
+            row[n] = '\0';
+            if (n < 66 || row[64] != ' ' || !is_hex64(row) ||
+                sscanf(row + 65, "%lld%n", &when, &used) != 1 || row[65 + used] != '\0')
+                return error_set(err, NASHRA_EINPUT, "%s:%zu: not a seen-items line", s->path,
+                                 line);
+            row[64] = '\0';
+            if (!add_hash(s, row, when))
+                return error_set(err, NASHRA_ENOMEM, "out of memory");
+        }
+        i += n + 1;
+    }
+    return NASHRA_OK;
+}
+
+nashra_status nashra_seen_open(const char *path, nashra_seen **out, nashra_error *err)
+{
+    *out = NULL;
+    if (!path || !*path)
+        return error_set(err, NASHRA_EINVAL, "no seen-items file given");
+    nashra_seen *s = calloc(1, sizeof *s);
+    if (!s || !(s->path = strdup(path))) {
+        free(s);
+        return error_set(err, NASHRA_ENOMEM, "out of memory");
+    }
+    FILE *f = fopen(path, "rb");
+    if (!f && errno != ENOENT) {
+        nashra_status rc = error_set(err, NASHRA_EIO, "%s: cannot open: %s", path,
+                                     strerror(errno));
+        nashra_seen_destroy(s);
+        return rc;
+    }
+    nashra_status rc = NASHRA_OK;
+    if (f) {
+        buf b = BUF_INIT;
+        char chunk[8192];
+        size_t n;
+        while (!rc && (n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+            if (b.len + n > SEEN_MAX_BYTES)
+                rc = error_set(err, NASHRA_EINPUT, "%s: too large for a seen-items file", path);
+            else if (!buf_append(&b, chunk, n))
+                rc = error_set(err, NASHRA_ENOMEM, "out of memory");
+        }
+        if (!rc && ferror(f))
+            rc = error_set(err, NASHRA_EIO, "%s: cannot read", path);
+        fclose(f);
+        if (!rc)
+            rc = parse_seen(s, b.data ? b.data : "", b.len, err);
+        buf_free(&b);
+    }
+    if (rc) {
+        nashra_seen_destroy(s);
+        return rc;
+    }
+    *out = s;
+    return NASHRA_OK;
+}
+
+static void hash_id(const char *id, char hash[65])
+{
+    sha256_hex(id, strlen(id), hash);
+}
+
+int nashra_seen_has(const nashra_seen *s, const char *id)
+{
+    if (!s || !id)
+        return 0;
+    char hash[65];
+    hash_id(id, hash);
+    for (size_t i = 0; i < s->count; i++)
+        if (memcmp(s->entries[i].hash, hash, 64) == 0)
+            return 1;
+    return 0;
+}
+
+nashra_status nashra_seen_add(nashra_seen *s, const char *id, long long when, nashra_error *err)
+{
+    if (!s || !id)
+        return error_set(err, NASHRA_EINVAL, "no seen-items state or id given");
+    if (nashra_seen_has(s, id))
+        return NASHRA_OK;
+    char hash[65];
+    hash_id(id, hash);
+    if (!add_hash(s, hash, when))
+        return error_set(err, NASHRA_ENOMEM, "out of memory");
+    s->changed = true;
+    return NASHRA_OK;
+}
+
+size_t nashra_seen_count(const nashra_seen *s)
+{
+    return s ? s->count : 0;
+}
+
+/* Newest first; equal times keep their order. */
+static int by_time_desc(const void *a, const void *b)
+{
+    const seen_entry *x = a, *y = b;
+    if (x->when != y->when)
+        return x->when > y->when ? -1 : 1;
+    return x < y ? -1 : x > y;
+}
+
+nashra_status nashra_seen_save(nashra_seen *s, nashra_error *err)
+{
+    if (!s)
+        return error_set(err, NASHRA_EINVAL, "no seen-items state given");
+    /* Keep the most recent ids; the file stays the same order otherwise. */
+    if (s->count > NASHRA_SEEN_MAX) {
+        qsort(s->entries, s->count, sizeof *s->entries, by_time_desc);
+        s->count = NASHRA_SEEN_MAX;
+    }
+    buf b = BUF_INIT;
+    bool ok = buf_puts(&b, SEEN_HEADER);
+    for (size_t i = 0; ok && i < s->count; i++) {
+        char line[96];
+        snprintf(line, sizeof line, "%s %lld\n", s->entries[i].hash, s->entries[i].when);
+        ok = buf_puts(&b, line);
+    }
+    nashra_status rc = ok ? atomic_write_file(s->path, b.data, b.len, true, err)
+                          : error_set(err, NASHRA_ENOMEM, "out of memory");
+    buf_free(&b);
+    if (!rc)
+        s->changed = false;
+    return rc;
+}
+
+void nashra_seen_destroy(nashra_seen *s)
+{
+    if (!s)
+        return;
+    free(s->entries);
+    free(s->path);
+    free(s);
+}
