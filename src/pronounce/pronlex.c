@@ -253,6 +253,8 @@ static nashra_status check_duplicates(const pron_lexicon *lx, size_t from, nashr
 nashra_status pron_lexicon_add(pron_lexicon *lx, const char *name, const char *text, size_t len,
                                nashra_error *err)
 {
+    if (!len)
+        return NASHRA_OK;
     size_t bad;
     if (!utf8_valid(text, len, &bad)) {
         size_t line = 1;

@@ -510,6 +510,10 @@ nashra_status nashra_rundown_parse(const char *name, const char *dir, const char
                          RUNDOWN_MAX_BYTES / 1024u);
     json_error_t jerr;
     json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
+    /* Jansson quotes the text near the error as it is: keep the message on one line. */
+    for (char *t = jerr.text; *t; t++)
+        if ((unsigned char)*t < ' ')
+            *t = ' ';
     if (!root)
         return error_set(err, NASHRA_EINPUT, "%s:%d:%d: %s", name, jerr.line < 1 ? 1 : jerr.line,
                          jerr.column < 1 ? 1 : jerr.column, jerr.text);
