@@ -326,7 +326,8 @@ nashra_status pron_lexicon_add(pron_lexicon *lx, const char *name, const char *t
         lx->count = from;
         return rc;
     }
-    qsort(lx->entries, lx->count, sizeof *lx->entries, entry_cmp);
+    if (lx->count)
+        qsort(lx->entries, lx->count, sizeof *lx->entries, entry_cmp);
     return NASHRA_OK;
 }
 

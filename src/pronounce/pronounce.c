@@ -310,7 +310,11 @@ static bool is_preposition(const sentence *st, size_t word)
     char key[KEY_MAX];
     size_t n = lex_key(st->s + st->t[word].start, st->t[word].len, key, sizeof key);
     key[n < sizeof key ? n : sizeof key - 1] = '\0';
-    return lex_find(LEX_CONTEXT, "prep", key) != NULL;
+    if (lex_find(LEX_CONTEXT, "prep", key))
+        return true;
+    /* وفي, فمن: a conjunction glued to the preposition */
+    bool conj = n > 4 && (!memcmp(key, "\xD9\x88", 2) || !memcmp(key, "\xD9\x81", 2));
+    return conj && lex_find(LEX_CONTEXT, "prep", key + 2) != NULL;
 }
 
 typedef struct keys {

@@ -69,10 +69,13 @@ static bool is_clitic(unsigned cp)
 }
 
 /* The index of the lam of an article the word starts with (ال, وال, بال, وبال, and لل where
- * a preposition lam took the article's alif), or -1. */
+ * a preposition lam took the article's alif), or -1. The article's lam carries no vowel
+ * (فَالِيتَا is a name, not فَ + ال). */
 static long article_lam(const word *w)
 {
     for (size_t a = 0; a <= 2 && a + 1 < w->n; a++) {
+        if (has_vowel(&w->l[a + 1]) && !has_mark(&w->l[a + 1], AR_SUKUN))
+            continue;
         bool clitics = true;
         for (size_t k = 0; k < a; k++)
             clitics &= is_clitic(w->l[k].cp) && w->l[k].cp != AR_LAM;
@@ -170,6 +173,46 @@ static bool word_emit(const word *w, buf *out)
     return true;
 }
 
+/* A sun letter after the article is doubled by the article's silent lam: at the start of a
+ * word espeak-ng 1.51 reads a shadda written on it as a third copy (النَّقْدِ: n n n), and the
+ * letter without it as the geminate it is (النَقْدِ: n n). So the shadda goes there, when a
+ * vowel stays on the letter. Behind a proclitic (وَالنِّصْفُ) espeak-ng needs the shadda. */
+static void sun_letter_after_article(word *w)
+{
+    long lam = article_lam(w);
+    if (lam != 1 || w->n < 3 || w->l[0].cp != AR_ALIF || !bare(&w->l[1]))
+        return;
+    letter *sun = &w->l[lam + 1];
+    if (arabic_is_sun_letter(sun->cp) && has_mark(sun, AR_SHADDA) && has_vowel(sun)) {
+        unsigned k = 0;
+        for (unsigned i = 0; i < sun->nmarks; i++)
+            if (sun->mark[i] != AR_SHADDA)
+                sun->mark[k++] = sun->mark[i];
+        sun->nmarks = k;
+    }
+}
+
+/* A doubled و or ي is read by espeak-ng 1.51 as a long vowel (قُوَّاتُ: u: a:, -ِيَّةُ: i: a):
+ * written twice, with a sukun on the first, it is read as the consonant it is (قُوْوَاتُ). */
+static void double_glides(word *w)
+{
+    for (size_t i = 1; i < w->n && w->n < WORD_MAX_LETTERS; i++) {
+        letter *l = &w->l[i];
+        if ((l->cp != AR_WAW && l->cp != AR_YA) || !has_mark(l, AR_SHADDA) || !has_vowel(l))
+            continue;
+        letter second = {l->cp, {0}, 0};
+        for (unsigned k = 0; k < l->nmarks; k++)
+            if (l->mark[k] != AR_SHADDA)
+                second.mark[second.nmarks++] = l->mark[k];
+        l->mark[0] = AR_SUKUN;
+        l->nmarks = 1;
+        memmove(&w->l[i + 2], &w->l[i + 1], (w->n - i - 1) * sizeof w->l[0]);
+        w->l[i + 1] = second;
+        w->n++;
+        i++;
+    }
+}
+
 /* Rewrites one word (letters and marks only) and appends it to out. */
 static bool rewrite_word(const char *s, size_t len, pron_partial partial, buf *out)
 {
@@ -191,6 +234,8 @@ static bool rewrite_word(const char *s, size_t len, pron_partial partial, buf *o
         w.l[1].nmarks = 0;
     if (!mark_count(&w))
         return word_emit(&w, out);
+    sun_letter_after_article(&w);
+    double_glides(&w);
     if (!letters_vowelled(&w, NULL)) {
         if (partial == PRON_PARTIAL_KEEP)
             return word_emit(&w, out);

@@ -440,8 +440,10 @@ static nashra_status check_rundown(checker *c, const json_t *root)
         (rc = get_string(c, root, "headline_voice", &r->headline_voice)) ||
         (rc = get_string(c, root, "profile", &profile)) ||
         (rc = get_string(c, root, "slot", &r->slot)) ||
-        (rc = get_string(c, root, "timezone", &r->timezone)))
+        (rc = get_string(c, root, "timezone", &r->timezone))) {
+        free(profile);
         return rc;
+    }
     if (profile) {
         bool known = nashra_profile_from_name(profile, &r->profile) == NASHRA_OK;
         free(profile);

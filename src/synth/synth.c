@@ -175,46 +175,12 @@ int synth_sample_rate(void)
     return sample_rate;
 }
 
-/* Rewrites "ال + sun letter + shadda + short vowel" as the letter written twice with a sukun
- * between (النْنِصْفُ), which espeak-ng reads with its vowel. Appends text[0..len) to out. */
-static bool rewrite_article(buf *out, const char *text, size_t len)
-{
-    unsigned prev2 = 0, prev1 = 0; /* the two code points before, marks skipped */
-    for (size_t i = 0; i < len;) {
-        size_t n;
-        unsigned cp = utf8_decode(text + i, len - i, &n);
-        if (arabic_is_sun_letter(cp) && prev1 == 0x0644 && (prev2 == 0x0627 || prev2 == 0x0644) &&
-            i + n + 4 <= len) {
-            size_t m1, m2;
-            unsigned shadda = utf8_decode(text + i + n, len - i - n, &m1);
-            unsigned vowel = utf8_decode(text + i + n + m1, len - i - n - m1, &m2);
-            if (shadda == 0x0651 && vowel >= 0x064E && vowel <= 0x0650) {
-                if (!buf_append(out, text + i, n) || !buf_put_cp(out, 0x0652) ||
-                    !buf_append(out, text + i, n))
-                    return false;
-                i += n + m1;
-                prev2 = prev1;
-                prev1 = cp;
-                continue;
-            }
-        }
-        if (!buf_append(out, text + i, n))
-            return false;
-        if (!(cp >= 0x064B && cp <= 0x0652)) {
-            prev2 = cp == ' ' ? 0 : prev1;
-            prev1 = cp == ' ' ? 0 : cp;
-        }
-        i += n;
-    }
-    return true;
-}
-
 /* The text as espeak-ng is given it, into ready (emptied first), its NUL counted in ready->len
  * as espeak_ng_Synthesize wants. On failure ready is freed. */
 static bool espeak_text(const char *text, buf *ready)
 {
     buf_clear(ready);
-    if (rewrite_article(ready, text, strlen(text)) && buf_putc(ready, '\0'))
+    if (buf_puts(ready, text) && buf_putc(ready, '\0'))
         return true;
     buf_free(ready);
     return false;

@@ -30,9 +30,8 @@ nashra_status synth_setup(const synth_params *params, nashra_error *err);
 /* The engine's output rate in Hz (after synth_setup). */
 int synth_sample_rate(void);
 
-/* Synthesizes one sentence of valid UTF-8 and appends its samples to out. The text is first
- * put in the form espeak-ng 1.51 reads right: a sun letter doubled after the article
- * (النْنِصْفُ for النِّصْفُ), because espeak drops the vowel after such a shadda. */
+/* Synthesizes one sentence of valid UTF-8 (as the pronunciation stage leaves it: diacritics in
+ * espeak-ng's forms, [[phonemes]] only from lexicons) and appends its samples to out. */
 nashra_status synth_say(const char *text, clip *out, nashra_error *err);
 
 /* Appends espeak-ng's phoneme mnemonics for text (valid UTF-8), clause by clause separated by
