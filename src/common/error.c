@@ -10,6 +10,10 @@ nashra_status error_set(nashra_error *err, nashra_status status, const char *fmt
         va_start(ap, fmt);
         vsnprintf(err->message, sizeof err->message, fmt, ap);
         va_end(ap);
+        /* One line whatever the input quoted in it holds (a file name, a JSON key). */
+        for (char *c = err->message; *c; c++)
+            if ((unsigned char)*c < ' ' || *c == 0x7f)
+                *c = ' ';
         err->status = status;
     }
     return status;
