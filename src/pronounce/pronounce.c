@@ -305,16 +305,21 @@ static bool put_letter_names(const char *w, size_t len, buf *out)
     return true;
 }
 
-static bool is_preposition(const sentence *st, size_t word)
+/* Whether the word before a name puts it in the genitive: a preposition, a word the number
+ * grammar knows as governing the genitive, or a noun whose complement the name is (رئيس فرنسا),
+ * also with a conjunction glued on (وفي). */
+static bool governs_genitive(const sentence *st, size_t word)
 {
     char key[KEY_MAX];
     size_t n = lex_key(st->s + st->t[word].start, st->t[word].len, key, sizeof key);
     key[n < sizeof key ? n : sizeof key - 1] = '\0';
-    if (lex_find(LEX_CONTEXT, "prep", key))
-        return true;
-    /* وفي, فمن: a conjunction glued to the preposition */
     bool conj = n > 4 && (!memcmp(key, "\xD9\x88", 2) || !memcmp(key, "\xD9\x81", 2));
-    return conj && lex_find(LEX_CONTEXT, "prep", key + 2) != NULL;
+    static const char *const kinds[] = {"prep", "gen", "head"};
+    for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++)
+        if (lex_find(LEX_CONTEXT, kinds[k], key) ||
+            (conj && lex_find(LEX_CONTEXT, kinds[k], key + 2)))
+            return true;
+    return false;
 }
 
 typedef struct keys {
@@ -385,7 +390,7 @@ nashra_status pronounce_sentence(const char *spoken, const pron_options *opts, b
                                  !memcmp(m.prefix + m.prefix_len - 2, "\xD9\x83", 2));
                 genitive |= m.mode == ART_LAM || m.mode == ART_ADD_LAM;
                 genitive |= prev_word >= 0 && m.prefix_len == 0 &&
-                            is_preposition(&st, (size_t)prev_word);
+                            governs_genitive(&st, (size_t)prev_word);
                 buf_clear(&word);
                 ok = put_match(&m, genitive, &word) &&
                      (o->no_rewrite ? buf_append(out, word.data, word.len)
