@@ -18,18 +18,6 @@
 
 char workdir[] = "/tmp/nashra-e2e-XXXXXX";
 
-static void expect_failure(run_result r, int status, const char *needle)
-{
-    if (r.status != status || !strstr(r.err, needle) || strncmp(r.err, "nashra: ", 8) != 0)
-        fail_msg("expected exit %d and '%s' on stderr; got %d and '%s'", status, needle, r.status,
-                 r.err);
-    /* One line. */
-    char *nl = strchr(r.err, '\n');
-    assert_non_null(nl);
-    assert_int_equal(nl[1], '\0');
-    result_free(&r);
-}
-
 /* No temporary bulletin left in the work folder. */
 static void assert_no_temporaries(void)
 {

@@ -23,17 +23,6 @@ char workdir[] = "/tmp/nashra-newsroom-XXXXXX";
 #define SAMPLES NASHRA_SAMPLES_DIR
 #define FEEDS NASHRA_TEST_DATA "/feeds/"
 
-static void expect_failure(run_result r, int status, const char *needle)
-{
-    if (r.status != status || !strstr(r.err, needle) || strncmp(r.err, "nashra: ", 8) != 0)
-        fail_msg("expected exit %d and '%s' on stderr; got %d and '%s'", status, needle, r.status,
-                 r.err);
-    char *nl = strchr(r.err, '\n');
-    assert_non_null(nl);
-    assert_int_equal(nl[1], '\0');
-    result_free(&r);
-}
-
 static void expect_success(run_result r)
 {
     if (r.status != 0)

@@ -15,15 +15,6 @@
 
 char workdir[] = "/tmp/nashra-speech-XXXXXX";
 
-static void expect_failure(run_result r, int status, const char *needle)
-{
-    if (r.status != status || !strstr(r.err, needle) || strncmp(r.err, "nashra: ", 8) != 0 ||
-        strchr(r.err, '\n') != r.err + strlen(r.err) - 1)
-        fail_msg("expected exit %d and one line with '%s'; got %d and '%s'", status, needle,
-                 r.status, r.err);
-    result_free(&r);
-}
-
 static const char article[] = "زيارة إلى ناغورني قره باغ\n\n"
                               "وصل الوفد إلى ناغورني قره باغ ثم عاد إلى Springfield.\n";
 

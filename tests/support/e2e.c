@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -81,4 +82,14 @@ void result_free(run_result *r)
 {
     free(r->out);
     free(r->err);
+}
+
+void expect_failure(run_result r, int status, const char *needle)
+{
+    const char *nl = strchr(r.err, '\n');
+    if (r.status != status || !strstr(r.err, needle) || strncmp(r.err, "nashra: ", 8) != 0 ||
+        !nl || nl[1] != '\0')
+        fail_msg("expected exit %d and one line with '%s' on stderr; got %d and '%s'", status,
+                 needle, r.status, r.err);
+    result_free(&r);
 }
