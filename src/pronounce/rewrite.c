@@ -213,6 +213,41 @@ static void double_glides(word *w)
     }
 }
 
+static void drop_letter(word *w, size_t i)
+{
+    memmove(&w->l[i], &w->l[i + 1], (w->n - i - 1) * sizeof w->l[0]);
+    w->n--;
+}
+
+static bool only_mark(const letter *l, unsigned mark)
+{
+    return l->nmarks == 1 && l->mark[0] == mark;
+}
+
+/* Wasl alifs that espeak-ng 1.51 reads as a long a: after the article's lam with a kasra
+ * (الِاقْتِصَادِ: a l i a: q) and after the preposition بِ (بِالْقَمَرِ: b i a: l). Left out, the
+ * words are read as they are said (الِقْتِصَادِ: a l i q; بِلْقَمَرِ: b i l q). */
+static void drop_silent_alifs(word *w)
+{
+    for (size_t i = 0; i + 2 < w->n && i <= 2; i++) {
+        letter *a = &w->l[i], *lam = &w->l[i + 1], *wasl = &w->l[i + 2];
+        if ((a->cp == AR_ALIF || a->cp == AR_LAM) && lam->cp == AR_LAM &&
+            only_mark(lam, AR_KASRA) && wasl->cp == AR_ALIF && bare(wasl) && i + 3 < w->n) {
+            drop_letter(w, i + 2);
+            break;
+        }
+    }
+    for (size_t k = 0; k <= 1 && k + 2 < w->n; k++) {
+        if (k == 1 && w->l[0].cp != AR_WAW && w->l[0].cp != 0x0641)
+            break;
+        if (w->l[k].cp == 0x0628 && only_mark(&w->l[k], AR_KASRA) && w->l[k + 1].cp == AR_ALIF &&
+            bare(&w->l[k + 1]) && w->l[k + 2].cp == AR_LAM) {
+            drop_letter(w, k + 1);
+            break;
+        }
+    }
+}
+
 /* Rewrites one word (letters and marks only) and appends it to out. */
 static bool rewrite_word(const char *s, size_t len, pron_partial partial, buf *out)
 {
@@ -247,6 +282,8 @@ static bool rewrite_word(const char *s, size_t len, pron_partial partial, buf *o
             w.l[n - 2].mark[w.l[n - 2].nmarks++] = AR_FATHATAN;
         return word_emit(&w, out);
     }
+    drop_silent_alifs(&w);
+    n = w.n;
     /* A vowelled word: the article's lam takes a sukun before a moon letter, or espeak
      * starts the word with a glottal stop. */
     long lam = article_lam(&w);
