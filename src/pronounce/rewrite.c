@@ -248,6 +248,31 @@ static void drop_silent_alifs(word *w)
     }
 }
 
+static bool has_short_vowel(const letter *l)
+{
+    for (unsigned i = 0; i < l->nmarks; i++)
+        if (l->mark[i] >= AR_FATHATAN && l->mark[i] <= AR_KASRA)
+            return true;
+    return false;
+}
+
+/* A و or ي with its own vowel after a vowel is a consonant, but espeak-ng 1.51 reads it as a
+ * vowel (بَيَانٌ: b a i a: n; دُوَلٌ: d u: a l). A tatweel before it, which changes nothing but
+ * the letters' joining, makes espeak-ng read the consonant (بَـيَانٌ: b a j a: n). */
+static void mark_glides(word *w)
+{
+    for (size_t i = 1; i < w->n && w->n < WORD_MAX_LETTERS; i++) {
+        letter *l = &w->l[i];
+        if ((l->cp != AR_WAW && l->cp != AR_YA) || !has_short_vowel(l) ||
+            has_mark(l, AR_SHADDA) || !has_short_vowel(&w->l[i - 1]))
+            continue;
+        memmove(&w->l[i + 1], &w->l[i], (w->n - i) * sizeof w->l[0]);
+        w->l[i] = (letter){0x0640, {0}, 0};
+        w->n++;
+        i++;
+    }
+}
+
 /* Rewrites one word (letters and marks only) and appends it to out. */
 static bool rewrite_word(const char *s, size_t len, pron_partial partial, buf *out)
 {
@@ -269,8 +294,6 @@ static bool rewrite_word(const char *s, size_t len, pron_partial partial, buf *o
         w.l[1].nmarks = 0;
     if (!mark_count(&w))
         return word_emit(&w, out);
-    sun_letter_after_article(&w);
-    double_glides(&w);
     if (!letters_vowelled(&w, NULL)) {
         if (partial == PRON_PARTIAL_KEEP)
             return word_emit(&w, out);
@@ -282,8 +305,6 @@ static bool rewrite_word(const char *s, size_t len, pron_partial partial, buf *o
             w.l[n - 2].mark[w.l[n - 2].nmarks++] = AR_FATHATAN;
         return word_emit(&w, out);
     }
-    drop_silent_alifs(&w);
-    n = w.n;
     /* A vowelled word: the article's lam takes a sukun before a moon letter, or espeak
      * starts the word with a glottal stop. */
     long lam = article_lam(&w);
@@ -294,12 +315,30 @@ static bool rewrite_word(const char *s, size_t len, pron_partial partial, buf *o
     return word_emit(&w, out);
 }
 
+/* espeak-ng's own spellings of a word with marks (see pronounce_espeak). */
+static bool espeak_word(const char *s, size_t len, pron_partial unused, buf *out)
+{
+    (void)unused;
+    word w;
+    if (!word_parse(s, len, &w))
+        return buf_append(out, s, len);
+    if (mark_count(&w)) {
+        sun_letter_after_article(&w);
+        double_glides(&w);
+        drop_silent_alifs(&w);
+        mark_glides(&w);
+    }
+    return word_emit(&w, out);
+}
+
 static bool in_word(unsigned cp)
 {
     return arabic_is_letter(cp) || arabic_is_mark(cp) || cp == 0x0640;
 }
 
-bool pronounce_rewrite(const char *text, size_t len, pron_partial partial, buf *out)
+/* Calls fn on each Arabic word of text[0..len) and copies what lies between. */
+static bool each_word(const char *text, size_t len, pron_partial partial, buf *out,
+                      bool (*fn)(const char *, size_t, pron_partial, buf *))
 {
     for (size_t i = 0; i < len;) {
         size_t n;
@@ -317,11 +356,21 @@ bool pronounce_rewrite(const char *text, size_t len, pron_partial partial, buf *
                 break;
             end += n;
         }
-        if (!rewrite_word(text + i, end - i, partial, out))
+        if (!fn(text + i, end - i, partial, out))
             return false;
         i = end;
     }
     return true;
+}
+
+bool pronounce_rewrite(const char *text, size_t len, pron_partial partial, buf *out)
+{
+    return each_word(text, len, partial, out, rewrite_word);
+}
+
+bool pronounce_espeak(const char *text, size_t len, buf *out)
+{
+    return each_word(text, len, PRON_PARTIAL_KEEP, out, espeak_word);
 }
 
 bool pron_reorder_marks(const char *s, size_t len, buf *out)

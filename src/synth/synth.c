@@ -8,6 +8,7 @@
 
 #include "common/error.h"
 #include "common/utf8.h"
+#include "pronounce/pronounce.h"
 #include "synth/datadir.h"
 #include "voice/voice.h"
 
@@ -175,12 +176,13 @@ int synth_sample_rate(void)
     return sample_rate;
 }
 
-/* The text as espeak-ng is given it, into ready (emptied first), its NUL counted in ready->len
- * as espeak_ng_Synthesize wants. On failure ready is freed. */
+/* The text as espeak-ng is given it, in the spellings it needs (pronounce_espeak), into ready
+ * (emptied first), its NUL counted in ready->len as espeak_ng_Synthesize wants. On failure
+ * ready is freed. */
 static bool espeak_text(const char *text, buf *ready)
 {
     buf_clear(ready);
-    if (buf_puts(ready, text) && buf_putc(ready, '\0'))
+    if (pronounce_espeak(text, strlen(text), ready) && buf_putc(ready, '\0'))
         return true;
     buf_free(ready);
     return false;
@@ -239,13 +241,14 @@ static bool inline_phonemes(const char *ph, size_t len, char sep, buf *out)
     return true;
 }
 
-nashra_status synth_phonemes(const char *text, char sep, buf *out, nashra_error *err)
+static nashra_status phonemes(const char *text, bool espeak_forms, char sep, buf *out,
+                              nashra_error *err)
 {
     if (engine_state != ENGINE_ON)
         return error_set(err, NASHRA_ESYNTH, "the synthesizer is not set up");
     /* espeak_TextToPhonemes ignores inline [[phonemes]]: those are copied. */
     buf ready = BUF_INIT, part = BUF_INIT;
-    bool ok = espeak_text(text, &ready);
+    bool ok = espeak_forms ? espeak_text(text, &ready) : buf_puts(&ready, text);
     const char *s = ok ? ready.data : "";
     while (ok && *s) {
         const char *open = strstr(s, "[[");
@@ -264,6 +267,16 @@ nashra_status synth_phonemes(const char *text, char sep, buf *out, nashra_error 
     if (!ok)
         return error_set(err, NASHRA_ENOMEM, "out of memory while reading phonemes");
     return NASHRA_OK;
+}
+
+nashra_status synth_phonemes(const char *text, char sep, buf *out, nashra_error *err)
+{
+    return phonemes(text, true, sep, out, err);
+}
+
+nashra_status synth_phonemes_as_written(const char *text, char sep, buf *out, nashra_error *err)
+{
+    return phonemes(text, false, sep, out, err);
 }
 
 const char *synth_version(void)

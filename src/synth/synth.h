@@ -31,13 +31,18 @@ nashra_status synth_setup(const synth_params *params, nashra_error *err);
 int synth_sample_rate(void);
 
 /* Synthesizes one sentence of valid UTF-8 (as the pronunciation stage leaves it: diacritics in
- * espeak-ng's forms, [[phonemes]] only from lexicons) and appends its samples to out. */
+ * espeak-ng's forms, [[phonemes]] only from lexicons), written in the spellings espeak-ng
+ * needs (pronounce_espeak), and appends its samples to out. */
 nashra_status synth_say(const char *text, clip *out, nashra_error *err);
 
 /* Appends espeak-ng's phoneme mnemonics for text (valid UTF-8), clause by clause separated by
  * spaces, as the selected voice would speak it (after synth_setup). Words are separated by
  * spaces; sep, when not 0, is put between the phonemes of a word. No audio is made. */
 nashra_status synth_phonemes(const char *text, char sep, buf *out, nashra_error *err);
+
+/* The same for text handed to espeak-ng exactly as written, without the spellings
+ * pronounce_espeak makes for it (to measure what they bring). */
+nashra_status synth_phonemes_as_written(const char *text, char sep, buf *out, nashra_error *err);
 
 /* Checks a voice name: at most 32 characters of [A-Za-z0-9_-/] with one optional "+variant". */
 bool synth_voice_name_ok(const char *name);

@@ -109,7 +109,7 @@ static void normalize_seed_article(void **state)
     assert_null(strstr(r.out, "\nدميتري بيسكوف\n")); /* repeated caption dropped */
     assert_non_null(strstr(r.out, "وأعلنت وزارة الدفاع")); /* "و أعلنت" joined */
     assert_spoken_contains(r.out, "سِتَّةِ آلَافٍ وَخَمْسِمِئَةِ قتيل"); /* أكثر من 6500 قتيل */
-    assert_spoken_contains(r.out, "السَابِعَ عَشَرَ مِنْ"); /* 17 نوفمبر */
+    assert_spoken_contains(r.out, "السَّابِعَ عَشَرَ مِنْ"); /* 17 نوفمبر */
     /* One sentence per line: 14 sentences. */
     size_t lines = 0;
     for (const char *p = r.out; *p; p++)

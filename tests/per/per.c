@@ -115,12 +115,13 @@ static size_t count_phonemes(const char *w)
     return n;
 }
 
-/* espeak-ng's phonemes for text, split into words. */
-static void phonemes_of(const char *text, pwords *out)
+/* espeak-ng's phonemes for text, split into words; as_written: without the spellings nashra
+ * makes for espeak-ng. */
+static void phonemes_of(const char *text, bool as_written, pwords *out)
 {
     buf ph = BUF_INIT;
     nashra_error err = {0};
-    if (synth_phonemes(text, '_', &ph, &err))
+    if ((as_written ? synth_phonemes_as_written : synth_phonemes)(text, '_', &ph, &err))
         die(err.message);
     out->words = (strlist)STRLIST_INIT;
     out->phonemes = 0;
@@ -298,7 +299,7 @@ static void measure(reader *s, const sentence_pair *pair, const pwords *ref, boo
         nashra_text(s, pair->written, &text);
     }
     pwords hyp;
-    phonemes_of(text.data ? text.data : "", &hyp);
+    phonemes_of(text.data ? text.data : "", s->kind == SYS_PLAIN || s->pron.no_rewrite, &hyp);
     size_t e = distance(ref, &hyp);
     s->errors += e;
     s->ref += ref->phonemes;
@@ -376,7 +377,7 @@ int main(int argc, char **argv)
                                    &ready))
                 die("out of memory");
             pwords ref;
-            phonemes_of(ready.data ? ready.data : "", &ref);
+            phonemes_of(ready.data ? ready.data : "", false, &ref);
             if (verbose)
                 printf("%s:%zu\n  %-28s %s\n", g.path, i + 1, "gold", ready.data);
             for (size_t k = 0; k < ns; k++)

@@ -40,9 +40,14 @@ static void pronounce_table(void **state)
             o.partial = PRON_PARTIAL_STRIP;
         if (!strcmp(r->field[2], "user"))
             o.user = user;
-        buf out = BUF_INIT;
+        buf out = BUF_INIT, espeak = BUF_INIT;
         nashra_error err = {0};
         assert_int_equal(pronounce_sentence(r->field[0], &o, &out, &err), NASHRA_OK);
+        if (!strcmp(r->field[2], "espeak")) {
+            assert_true(pronounce_espeak(out.data ? out.data : "", out.len, &espeak));
+            buf_free(&out);
+            out = espeak;
+        }
         table_shadda_first(r->field[1]);
         const char *got = out.data ? out.data : "";
         if (strcmp(got, r->field[1]) != 0) {
