@@ -140,11 +140,11 @@ static void a_dead_worker_fails_the_pool(void **state)
     nashra_error err = {0};
     assert_int_equal(jobs_create(2, fake_work, NULL, NULL, &p, &err), NASHRA_OK);
     assert_int_equal(jobs_submit(p, "one", &params, &err), NASHRA_OK);
-    assert_int_equal(jobs_submit(p, "die", &params, &err), NASHRA_OK);
-    for (int i = 0; i < 10; i++)
-        assert_int_equal(jobs_submit(p, "slow", &params, &err), NASHRA_OK);
+    /* The death may already show while sentences are submitted. */
+    nashra_status st = jobs_submit(p, "die", &params, &err);
+    for (int i = 0; i < 10 && !st; i++)
+        st = jobs_submit(p, "slow", &params, &err);
     clip c = CLIP_INIT;
-    nashra_status st = NASHRA_OK;
     for (int i = 0; i < 12 && !st; i++)
         st = jobs_take(p, &c, NULL, &err);
     assert_int_equal(st, NASHRA_ESYNTH);
