@@ -155,8 +155,11 @@ static int status_exit(nashra_status st)
     }
 }
 
+static void clear_bar(void);
+
 static int report(const nashra_error *err)
 {
+    clear_bar();
     return cli_error(status_exit(err->status), "%s", err->message);
 }
 
@@ -409,7 +412,9 @@ static void draw_progress(void *user, size_t segment, size_t done, size_t total)
     for (int i = 0; i < WIDTH; i++)
         bar[i] = i < filled ? '#' : '-';
     bar[WIDTH] = '\0';
-    if (the_log.segments)
+    if (the_log.segments && segment + 1 == the_log.segments && done == total)
+        fprintf(stderr, "\r\033[K[%s] 100%%  writing the bulletin", bar);
+    else if (the_log.segments)
         fprintf(stderr, "\r\033[K[%s] %3.0f%%  %s %zu of %zu, sentence %zu of %zu", bar,
                 100 * whole, the_log.unit, segment + 1, the_log.segments, done, total);
     else
@@ -529,6 +534,7 @@ static int configure_voice(nashra_config *cfg, const char *voice, const voice_ov
 
 static void print_summary(const char *path, const nashra_bulletin_info *info)
 {
+    clear_bar();
     int minutes = (int)(info->seconds / 60);
     double seconds = info->seconds - minutes * 60;
     printf("%s: %zu %s, ", path, info->stories, info->stories == 1 ? "story" : "stories");
