@@ -256,7 +256,9 @@ typedef struct nashra_config {
      * of jobs (espeak-ng's output drifts by about 0.1% with what it synthesized before, so
      * the samples may differ slightly). 1 (the default): everything in this process, no
      * fork. 0: one worker per processor this process may run on. At most 64. Workers end
-     * with the bulletin; a worker that dies fails the bulletin with one line naming it.
+     * with the bulletin; a worker that dies fails the bulletin with one line naming it. The
+     * workers are copies of the calling process made by fork(): create such a bulletin from a
+     * process with one thread, or while no other thread holds a lock.
      */
     int jobs;
 
