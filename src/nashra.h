@@ -448,7 +448,9 @@ NASHRA_API nashra_status nashra_phonemes(const nashra_config *config, const char
  * (flock) on PATH.lock beside it, created if missing and left in place. Taken before any work
  * and released by nashra_output_unlock or when the process ends, however it ends. When another
  * process holds it, fails with NASHRA_EBUSY ("another nashra run is writing PATH"), or with
- * wait waits for it. *out receives a handle for nashra_output_unlock.
+ * wait waits for it. Once it holds the lock, it removes the temporary files a killed run of
+ * the same output left (PATH.tmp-* and its sidecars'). *out receives a handle for
+ * nashra_output_unlock.
  */
 typedef struct nashra_lock nashra_lock;
 

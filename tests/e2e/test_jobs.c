@@ -596,6 +596,20 @@ static void killed_run_keeps_the_previous_bulletin(void **state)
     expect_untouched(json, before_json, json_len);
     free(before);
     free(before_json);
+
+    /* What a run killed while writing would leave: the next run of this output removes it. */
+    WORK(partial, "hourly.wav.tmp-99999-0");
+    WORK(partial_json, "hourly.json.tmp-99999-0");
+    WORK(other, "other.wav.tmp-99999-0");
+    write_file(partial, "RIFF", 4);
+    write_file(partial_json, "{", 1);
+    write_file(other, "RIFF", 4);
+    expect_success(run(NULL, "bulletin", "-q", "--profile", "raw", "-f", "-o", out,
+                       SAMPLES "/02-economy.txt", NULL));
+    assert_int_not_equal(access(partial, F_OK), 0);
+    assert_int_not_equal(access(partial_json, F_OK), 0);
+    assert_int_equal(access(other, F_OK), 0);
+    unlink(other);
 }
 
 static void bad_jobs(void **state)
