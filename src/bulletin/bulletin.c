@@ -79,7 +79,6 @@ struct nashra_bulletin {
     /* The synthesizer's settings for body and headline sentences, and the ones set last. */
     synth_params body, headline;
     char body_voice[80], headline_voice[80];
-    const synth_params *active;
     /* Between segments: */
     bool begun;             /* something was added (the intro is in) */
     bool gap;               /* the last piece was spoken: a pause goes before the next */
@@ -89,8 +88,6 @@ struct nashra_bulletin {
     bool story_started;
     nashra_part last_part;
     size_t last_paragraph;
-    nashra_status failure;
-    nashra_error *err;
     /* Where clips come from: */
     clip_source source;
     clip_cache *cache;      /* NULL without a cache */
@@ -454,7 +451,6 @@ nashra_status nashra_bulletin_create(const nashra_config *config, const char *pa
     } else {
         b->headline.voice = b->body_voice;
     }
-    b->active = &b->body;
     b->forced_pause = -1;
     b->synth_rate = synth_sample_rate();
     b->source.rate = b->synth_rate;
@@ -698,17 +694,12 @@ static nashra_status open_segment(nashra_bulletin *b, const char *kind, const ch
         return error_set(err, NASHRA_ENOMEM, "out of memory");
     b->story_started = false;
     b->forced_pause = -1;
-    b->failure = NASHRA_OK;
-    b->err = err;
     return NASHRA_OK;
 }
 
 /* Closes the segment opened last: kept when rc is NASHRA_OK, removed otherwise. */
 static nashra_status close_segment(nashra_bulletin *b, bool story, nashra_status rc)
 {
-    b->err = NULL;
-    if (!rc)
-        rc = b->failure;
     if (!rc && b->mix)
         mix_plan_story_end(b->mix);
     if (rc) {
@@ -759,7 +750,6 @@ nashra_status nashra_bulletin_add_story(nashra_bulletin *b, const nashra_article
         b->body = story;
         if (!b->config.headline_voice)
             b->headline = story;
-        b->active = &b->body;
     }
     if (!rc)
         rc = segment_pause(b, true, o->pause_before_ms, err);
@@ -769,7 +759,6 @@ nashra_status nashra_bulletin_add_story(nashra_bulletin *b, const nashra_article
     if (rc) {
         b->body = saved_body;
         b->headline = saved_headline;
-        b->active = NULL;
         return rc;
     }
     /* The story's pauses stand in for the bulletin's while it is read. */
@@ -795,7 +784,6 @@ nashra_status nashra_bulletin_add_story(nashra_bulletin *b, const nashra_article
     if (own_voice) {
         b->body = saved_body;
         b->headline = saved_headline;
-        b->active = NULL;
     }
     return close_segment(b, true, rc);
 }
