@@ -253,8 +253,9 @@ typedef struct nashra_config {
      * is created (libespeak-ng is process-global and not thread-safe); each segment's
      * sentences are synthesized by them while earlier ones are rendered, and the clips are
      * rendered in order with the same pauses, so the bulletin does not depend on the number
-     * of jobs (espeak-ng's output drifts by about 0.1% with what it synthesized before, so
-     * the samples may differ slightly). 1 (the default): everything in this process, no
+     * of jobs (espeak-ng's output for a sentence drifts a little with what it synthesized
+     * before, by up to about 1% for a sentence and 0.01% for a bulletin, so the samples may
+     * differ slightly). 1 (the default): everything in this process, no
      * fork. 0: one worker per processor this process may run on. At most 64. Workers end
      * with the bulletin; a worker that dies fails the bulletin with one line naming it. The
      * workers are copies of the calling process made by fork(): create such a bulletin from a
@@ -458,9 +459,9 @@ NASHRA_API nashra_status nashra_output_lock(const char *path, int wait, nashra_l
                                             nashra_error *err);
 NASHRA_API void nashra_output_unlock(nashra_lock *lock);
 
-/* Removes the least recently used entries of a sentence cache folder (NULL: the default)
- * until it holds at most nine tenths of max_bytes (0: the default cap); *removed (may be
- * NULL) receives the number removed. */
+/* When a sentence cache folder (NULL: the default) holds more than max_bytes (0: the default
+ * cap), removes its least recently used entries until it holds at most nine tenths of that;
+ * *removed (may be NULL) receives the number removed. */
 NASHRA_API nashra_status nashra_cache_trim(const char *dir, long long max_bytes, size_t *removed,
                                            nashra_error *err);
 

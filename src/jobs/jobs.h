@@ -5,8 +5,9 @@
  * _exit, since espeak_ng_Terminate hangs there), hands them sentences over a socket each, and
  * gives the clips back in the order the sentences were submitted.
  *
- * Memory stays bounded: at most JOBS_WINDOW sentences are handed out beyond the oldest one not
- * yet taken, so a long bulletin never holds more than that many clips. A worker that dies, is
+ * Memory stays bounded: at most four sentences a worker (JOBS_WINDOW in all) are handed out
+ * beyond the oldest one not yet taken, so a long bulletin never holds more than that many
+ * clips. A worker that dies, is
  * killed or stops answering the protocol fails the pool for good with one line naming it.
  */
 #ifndef NASHRA_JOBS_JOBS_H
@@ -42,7 +43,7 @@ typedef struct jobs_pool jobs_pool;
 int jobs_available_cores(void);
 
 /*
- * Forks workers processes that each run work(ctx, ...) for the sentences they are given.
+ * Forks worker processes that each run work(ctx, ...) for the sentences they are given.
  * When cancel is not NULL and becomes non-zero, waiting calls return NASHRA_ECANCELED.
  */
 nashra_status jobs_create(int workers, jobs_work_fn work, void *ctx,
