@@ -41,7 +41,8 @@ typedef enum nashra_status {
     NASHRA_ETEXT,    /* ICU failed on the text */
     NASHRA_ESYNTH,   /* the synthesizer failed or could not be set up */
     NASHRA_EAUDIO,   /* the audio writer failed */
-    NASHRA_ECANCELED /* stopped through nashra_config.cancel */
+    NASHRA_ECANCELED, /* stopped through nashra_config.cancel */
+    NASHRA_EBUSY     /* another run holds the output's lock */
 } nashra_status;
 
 /* One line, without a trailing newline. */
@@ -246,7 +247,50 @@ typedef struct nashra_config {
     /* Non-zero when nashra_bulletin_audio will be called: the bulletin then measures and
      * mixes its speech as it does for jingles. */
     int audio_items;
+
+    /*
+     * Parallel synthesis. With jobs > 1 the bulletin forks that many worker processes when it
+     * is created (libespeak-ng is process-global and not thread-safe); each segment's
+     * sentences are synthesized by them while earlier ones are rendered, and the clips are
+     * rendered in order with the same pauses, so the bulletin does not depend on the number
+     * of jobs (espeak-ng's output for a sentence drifts a little with what it synthesized
+     * before, by up to about 1% for a sentence and 0.01% for a bulletin, so the samples may
+     * differ slightly). 1 (the default): everything in this process, no
+     * fork. 0: one worker per processor this process may run on. At most 64. Workers end
+     * with the bulletin; a worker that dies fails the bulletin with one line naming it. The
+     * workers are copies of the calling process made by fork(): create such a bulletin from a
+     * process with one thread, or while no other thread holds a lock.
+     */
+    int jobs;
+
+    /*
+     * The sentence cache: the synthesizer's output for each sentence, kept between runs and
+     * keyed by the spoken text, the voice, rate, pitch, range and word gap, and the versions
+     * of nashra and espeak-ng, so that a sentence spoken before is not synthesized again.
+     * The clip kept is the raw synthesizer output, trimmed like a fresh one, so a bulletin is
+     * the same from the cache or from espeak-ng. Damaged entries are detected (checksums) and
+     * made again; the least recently used entries go when the folder passes its cap; runs
+     * may share the folder.
+     */
+    int no_cache;               /* non-zero: neither read nor write the cache */
+    const char *cache_dir;      /* NULL: $XDG_CACHE_HOME/nashra/clips (else ~/.cache/...) */
+    long long cache_max_bytes;  /* 0: NASHRA_CACHE_DEFAULT_BYTES */
+
+    /*
+     * Events, one line each without a newline (the caller adds a time stamp), of the given
+     * level: NASHRA_LOG_INFO for what a run did (stories read, cache hits and misses, workers,
+     * timings), NASHRA_LOG_DEBUG for more. NULL: none. Errors are never logged, only returned.
+     */
+    void (*log)(void *user, int level, const char *message);
+    /* Called after each sentence is rendered: segment counts spoken segments from 0, done and
+     * total the sentences of that segment. NULL: none. */
+    void (*progress)(void *user, size_t segment, size_t done, size_t total);
+    void *log_user;             /* passed to log and progress */
 } nashra_config;
+
+#define NASHRA_CACHE_DEFAULT_BYTES (500LL * 1000 * 1000)
+#define NASHRA_LOG_INFO 1
+#define NASHRA_LOG_DEBUG 2
 
 /* Fills the news defaults: the anchor-male voice profile and its pauses. */
 NASHRA_API void nashra_config_init(nashra_config *config);
@@ -399,6 +443,27 @@ NASHRA_API void nashra_bulletin_destroy(nashra_bulletin *bulletin);
  * string for the caller to free. */
 NASHRA_API nashra_status nashra_phonemes(const nashra_config *config, const char *spoken,
                                          char **out, nashra_error *err);
+
+/*
+ * A lock on an output, so that two runs never write the same bulletin: an exclusive lock
+ * (flock) on PATH.lock beside it, created if missing and left in place. Taken before any work
+ * and released by nashra_output_unlock or when the process ends, however it ends. When another
+ * process holds it, fails with NASHRA_EBUSY ("another nashra run is writing PATH"), or with
+ * wait waits for it. Once it holds the lock, it removes the temporary files a killed run of
+ * the same output left (PATH.tmp-* and its sidecars'). *out receives a handle for
+ * nashra_output_unlock.
+ */
+typedef struct nashra_lock nashra_lock;
+
+NASHRA_API nashra_status nashra_output_lock(const char *path, int wait, nashra_lock **out,
+                                            nashra_error *err);
+NASHRA_API void nashra_output_unlock(nashra_lock *lock);
+
+/* When a sentence cache folder (NULL: the default) holds more than max_bytes (0: the default
+ * cap), removes its least recently used entries until it holds at most nine tenths of that;
+ * *removed (may be NULL) receives the number removed. */
+NASHRA_API nashra_status nashra_cache_trim(const char *dir, long long max_bytes, size_t *removed,
+                                           nashra_error *err);
 
 /* Releases the synthesizer at the end of the process. After it no bulletin can be created. */
 NASHRA_API void nashra_shutdown(void);

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,10 +20,12 @@
 #include "bulletin/layout.h"
 #include "bulletin/mix.h"
 #include "bulletin/profile.h"
+#include "cache/cache.h"
 #include "common/atomic.h"
 #include "common/error.h"
 #include "common/sha256.h"
 #include "common/utf8.h"
+#include "jobs/jobs.h"
 #include "synth/synth.h"
 #include "voice/voice.h"
 
@@ -32,6 +35,28 @@
 #define TRIM_MARGIN_MS 15
 
 #define DEFAULT_TITLE "نشرة الأخبار"
+
+/* Where clips come from, in this process or in a worker: the cache, else the synthesizer. */
+typedef struct clip_source {
+    clip_cache *cache;  /* NULL: no cache */
+    int rate;           /* the synthesizer's */
+} clip_source;
+
+/* A segment's sentences, read before any is synthesized, so that workers can start on all. */
+typedef struct pending {
+    nashra_part part;
+    size_t paragraph;
+    int forced_pause;   /* the pause before it when >= 0 */
+    char *text;
+} pending;
+
+typedef struct pending_list {
+    pending *items;
+    size_t count, cap;
+    bool headlines_only; /* stop at the first body sentence */
+    int next_forced;     /* forced_pause of the next sentence collected */
+    bool out_of_memory;
+} pending_list;
 
 struct nashra_bulletin {
     nashra_config config;
@@ -54,7 +79,6 @@ struct nashra_bulletin {
     /* The synthesizer's settings for body and headline sentences, and the ones set last. */
     synth_params body, headline;
     char body_voice[80], headline_voice[80];
-    const synth_params *active;
     /* Between segments: */
     bool begun;             /* something was added (the intro is in) */
     bool gap;               /* the last piece was spoken: a pause goes before the next */
@@ -64,8 +88,12 @@ struct nashra_bulletin {
     bool story_started;
     nashra_part last_part;
     size_t last_paragraph;
-    nashra_status failure;
-    nashra_error *err;
+    /* Where clips come from: */
+    clip_source source;
+    clip_cache *cache;      /* NULL without a cache */
+    jobs_pool *pool;        /* NULL with one job */
+    size_t spoken;          /* sentences rendered */
+    struct timespec started;
     /* After finishing: */
     audio_result result;
     char made[32], made_date[11], made_time[9];
@@ -85,6 +113,7 @@ void nashra_config_init(nashra_config *c)
     c->story_pause_ms = 1600;
     c->overwrite = 0;
     c->sidecars = 1;
+    c->jobs = 1;
     /* The default profile, compiled in; the values above stand if it ever failed to load. */
     nashra_config_voice(c, "anchor-male", NULL);
 }
@@ -158,6 +187,11 @@ nashra_status nashra_config_check(const nashra_config *c, nashra_error *err)
         (rc = check_range(err, "paragraph pause", c->paragraph_pause_ms, 0, 60000)) ||
         (rc = check_range(err, "story pause", c->story_pause_ms, 0, 60000)))
         return rc;
+    if (c->jobs < 0 || c->jobs > JOBS_MAX)
+        return error_set(err, NASHRA_EINVAL, "jobs must be between 0 (one per processor) and %d "
+                         "(got %d)", JOBS_MAX, c->jobs);
+    if (c->cache_max_bytes < 0)
+        return error_set(err, NASHRA_EINVAL, "the cache size must not be negative");
     struct tm tm;
     if (c->slot && !parse_slot(c->slot, &tm))
         return error_set(err, NASHRA_EINVAL, "bad slot time '%s' (give YYYY-MM-DDTHH:MM or "
@@ -259,6 +293,117 @@ static nashra_status resolve_voice(const nashra_config *c, const char *name, boo
     return NASHRA_OK;
 }
 
+/* ---------------------------------------------------------------------------------------- */
+/* Clips: from the cache, else from the synthesizer; in this process or in workers.          */
+
+static void note(const nashra_bulletin *b, int level, const char *fmt, ...) NASHRA_PRINTF(3, 4);
+
+static void note(const nashra_bulletin *b, int level, const char *fmt, ...)
+{
+    if (!b->config.log)
+        return;
+    char line[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    b->config.log(b->config.log_user, level, line);
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + (t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* One sentence's raw synthesizer output into out (cleared first): the cache's copy, or a new
+ * synthesis, which is then stored. Runs in workers as well as in this process. */
+static nashra_status produce_clip(void *ctx, const char *text, const synth_params *p, clip *out,
+                                  unsigned *flags, nashra_error *err)
+{
+    clip_source *src = ctx;
+    unsigned char key[CACHE_KEY_BYTES];
+    *flags = 0;
+    clip_clear(out);
+    if (src->cache) {
+        size_t corrupt = cache_get_stats(src->cache)->corrupt;
+        cache_key(src->cache, text, p->voice, p->rate, p->pitch, p->range, p->word_gap, key);
+        bool hit = cache_get(src->cache, key, src->rate, out);
+        if (cache_get_stats(src->cache)->corrupt != corrupt)
+            *flags |= JOBS_CACHE_REPAIRED;
+        if (hit) {
+            *flags |= JOBS_CACHE_HIT;
+            return NASHRA_OK;
+        }
+    }
+    nashra_status rc = synth_setup(p, err);
+    if (!rc)
+        rc = synth_say(text, out, err);
+    if (!rc && src->cache && cache_put(src->cache, key, src->rate, out->samples, out->len))
+        *flags |= JOBS_CACHE_STORED;
+    return rc;
+}
+
+/* Opens the sentence cache; a default folder that cannot be used only costs speed. */
+static nashra_status open_cache(nashra_bulletin *b, nashra_error *err)
+{
+    const nashra_config *c = &b->config;
+    if (c->no_cache)
+        return NASHRA_OK;
+    char *dir = c->cache_dir ? strdup(c->cache_dir) : cache_default_dir();
+    if (!dir) {
+        if (c->cache_dir)
+            return error_set(err, NASHRA_ENOMEM, "out of memory");
+        note(b, NASHRA_LOG_INFO, "no sentence cache: neither XDG_CACHE_HOME nor HOME is set");
+        return NASHRA_OK;
+    }
+    /* Everything a clip depends on besides its sentence and voice settings. The data
+     * directory's name changes with nashra's variant files and the system's espeak-ng data. */
+    const char *data = synth_data_path(), *slash = strrchr(data, '/');
+    char identity[512];
+    snprintf(identity, sizeof identity, "nashra %s; espeak-ng %s; %s; %d Hz", nashra_version(),
+             synth_version(), slash ? slash + 1 : data, b->synth_rate);
+    long long cap = c->cache_max_bytes ? c->cache_max_bytes : NASHRA_CACHE_DEFAULT_BYTES;
+    nashra_error why = {0};
+    nashra_status rc = cache_open(dir, cap, identity, &b->cache, &why);
+    if (rc && c->cache_dir) {
+        free(dir);
+        return error_set(err, rc, "%s", why.message);
+    }
+    if (rc)
+        note(b, NASHRA_LOG_INFO, "no sentence cache: %s", why.message);
+    else
+        note(b, NASHRA_LOG_INFO, "sentence cache %s (up to %lld MB)", dir, cap / 1000000);
+    free(dir);
+    b->source.cache = b->cache;
+    return NASHRA_OK;
+}
+
+/* Starts the workers when more than one job is asked for. */
+static nashra_status start_jobs(nashra_bulletin *b, nashra_error *err)
+{
+    int jobs = b->config.jobs ? b->config.jobs : jobs_available_cores();
+    if (jobs > JOBS_MAX)
+        jobs = JOBS_MAX;
+    if (jobs <= 1) {
+        note(b, NASHRA_LOG_INFO, "synthesis in this process (1 job)");
+        return NASHRA_OK;
+    }
+    nashra_status rc = jobs_create(jobs, produce_clip, &b->source, b->config.cancel, &b->pool,
+                                   err);
+    if (rc)
+        return rc;
+    char pids[512];
+    size_t n = 0;
+    pids[0] = '\0';
+    for (size_t i = 0; i < jobs_worker_count(b->pool) && n < sizeof pids - 16; i++)
+        n += (size_t)snprintf(pids + n, sizeof pids - n, "%s%ld", i ? " " : "",
+                              (long)jobs_worker_pid(b->pool, i));
+    note(b, NASHRA_LOG_INFO, "%d synthesis workers started (pids %s)", jobs, pids);
+    return NASHRA_OK;
+}
+
 static char *keep(nashra_bulletin *b, size_t slot, const char *s)
 {
     if (!s)
@@ -306,9 +451,10 @@ nashra_status nashra_bulletin_create(const nashra_config *config, const char *pa
     } else {
         b->headline.voice = b->body_voice;
     }
-    b->active = &b->body;
     b->forced_pause = -1;
     b->synth_rate = synth_sample_rate();
+    b->source.rate = b->synth_rate;
+    clock_gettime(CLOCK_MONOTONIC, &b->started);
     if ((rc = atomic_check(path, config->overwrite != 0, err)))
         goto fail;
     rc = profile_resolve(config, path, b->synth_rate, mixing, &b->spec, &b->profile, err);
@@ -376,6 +522,12 @@ nashra_status nashra_bulletin_create(const nashra_config *config, const char *pa
     if (!rc && config->lexicon)
         rc = nashra_lexicon_read(config->lexicon, &b->lexicon, err);
     b->config.lexicon = NULL; /* read; the path is not kept */
+    if (!rc)
+        rc = open_cache(b, err);
+    b->config.cache_dir = NULL; /* used; not kept */
+    /* Last: the workers are forks of this process as it now is. */
+    if (!rc)
+        rc = start_jobs(b, err);
     if (rc)
         goto fail;
     *out = b;
@@ -399,44 +551,107 @@ static int pause_before(const nashra_bulletin *b, nashra_part part, size_t parag
     return b->config.sentence_pause_ms;
 }
 
-static int on_sentence(void *user, nashra_part part, size_t paragraph, const char *text)
+/* The synthesizer's settings for a sentence of this part. */
+static const synth_params *params_for(const nashra_bulletin *b, nashra_part part)
 {
-    nashra_bulletin *b = user;
-    if (b->config.cancel && *b->config.cancel) {
-        b->failure = error_set(b->err, NASHRA_ECANCELED, "interrupted");
-        return 1;
+    return part == NASHRA_PART_HEADLINE ? &b->headline : &b->body;
+}
+
+/* Renders one sentence: the pause before it, then its clip, trimmed. The clip is the next one
+ * of the workers (which were given this segment's sentences in order), or is made here. */
+static nashra_status speak_one(nashra_bulletin *b, const pending *s, nashra_error *err)
+{
+    if (b->config.cancel && *b->config.cancel)
+        return error_set(err, NASHRA_ECANCELED, "interrupted");
+    if (s->forced_pause >= 0)
+        b->forced_pause = s->forced_pause;
+    nashra_status rc = feed(b, NULL,
+                            ms_to_frames(b->synth_rate, pause_before(b, s->part, s->paragraph)),
+                            err);
+    unsigned flags = 0;
+    if (!rc && b->pool) {
+        rc = jobs_take(b->pool, &b->clip, &flags, err);
+        if (!rc && b->cache)
+            cache_count(b->cache, flags & JOBS_CACHE_HIT, flags & JOBS_CACHE_STORED,
+                        flags & JOBS_CACHE_REPAIRED);
+    } else if (!rc) {
+        rc = produce_clip(&b->source, s->text, params_for(b, s->part), &b->clip, &flags, err);
     }
-    nashra_status rc = feed(b, NULL, ms_to_frames(b->synth_rate, pause_before(b, part, paragraph)),
-                            b->err);
-    clip_clear(&b->clip);
-    /* The voice changes only where headline and body differ. */
-    const synth_params *want = part == NASHRA_PART_HEADLINE ? &b->headline : &b->body;
-    if (!rc && (!b->active || memcmp(want, b->active, sizeof *want) != 0)) {
-        rc = synth_setup(want, b->err);
-        b->active = want;
-    }
-    if (!rc)
-        rc = synth_say(text, &b->clip, b->err);
-    if (!rc) {
-        size_t start, end;
-        clip_audible(&b->clip, TRIM_THRESHOLD, ms_to_frames(b->synth_rate, TRIM_MARGIN_MS),
-                     &start, &end);
-        long long at = position(b);
-        rc = feed(b, b->clip.samples + start, end - start, b->err);
-        if (!rc && !layout_add_sentence(&b->layout, part, at, position(b), text))
-            rc = error_set(b->err, NASHRA_ENOMEM, "out of memory");
-        if (!rc && b->mix && part == NASHRA_PART_HEADLINE)
-            rc = mix_plan_headline(b->mix, at, position(b), b->err);
-    }
-    if (rc) {
-        b->failure = rc;
-        return 1;
-    }
+    if (rc)
+        return rc;
+    size_t start, end;
+    clip_audible(&b->clip, TRIM_THRESHOLD, ms_to_frames(b->synth_rate, TRIM_MARGIN_MS), &start,
+                 &end);
+    long long at = position(b);
+    rc = feed(b, b->clip.samples + start, end - start, err);
+    if (!rc && !layout_add_sentence(&b->layout, s->part, at, position(b), s->text))
+        rc = error_set(err, NASHRA_ENOMEM, "out of memory");
+    if (!rc && b->mix && s->part == NASHRA_PART_HEADLINE)
+        rc = mix_plan_headline(b->mix, at, position(b), err);
+    if (rc)
+        return rc;
     b->story_started = true;
     b->forced_pause = -1;
-    b->last_part = part;
-    b->last_paragraph = paragraph;
+    b->last_part = s->part;
+    b->last_paragraph = s->paragraph;
+    b->spoken++;
+    return NASHRA_OK;
+}
+
+/* Collects a segment's sentences from the text stages. */
+static int collect(void *user, nashra_part part, size_t paragraph, const char *text)
+{
+    pending_list *l = user;
+    if (l->headlines_only && part != NASHRA_PART_HEADLINE)
+        return 1;
+    if (l->count == l->cap) {
+        pending *p = array_grow(l->items, &l->cap, l->count, sizeof *p, 32);
+        if (!p) {
+            l->out_of_memory = true;
+            return 1;
+        }
+        l->items = p;
+    }
+    pending *s = &l->items[l->count];
+    if (!(s->text = strdup(text))) {
+        l->out_of_memory = true;
+        return 1;
+    }
+    s->part = part;
+    s->paragraph = paragraph;
+    s->forced_pause = l->next_forced;
+    l->next_forced = -1;
+    l->count++;
     return 0;
+}
+
+static void pending_free(pending_list *l)
+{
+    for (size_t i = 0; i < l->count; i++)
+        free(l->items[i].text);
+    free(l->items);
+    memset(l, 0, sizeof *l);
+    l->next_forced = -1;
+}
+
+/* Speaks the collected sentences of the open segment: all are handed to the workers first,
+ * then rendered in order as their clips come back. */
+static nashra_status speak_pending(nashra_bulletin *b, const pending_list *l, nashra_error *err)
+{
+    if (l->out_of_memory)
+        return error_set(err, NASHRA_ENOMEM, "out of memory");
+    nashra_status rc = NASHRA_OK;
+    for (size_t i = 0; b->pool && !rc && i < l->count; i++)
+        rc = jobs_submit(b->pool, l->items[i].text, params_for(b, l->items[i].part), err);
+    size_t segment = b->layout.story_count ? b->layout.story_count - 1 : 0;
+    for (size_t i = 0; !rc && i < l->count; i++) {
+        rc = speak_one(b, &l->items[i], err);
+        if (!rc && b->config.progress)
+            b->config.progress(b->config.log_user, segment, i + 1, l->count);
+    }
+    if (rc && b->pool)
+        jobs_discard(b->pool);
+    return rc;
 }
 
 /* Puts in the intro before the first piece of the bulletin. */
@@ -479,17 +694,12 @@ static nashra_status open_segment(nashra_bulletin *b, const char *kind, const ch
         return error_set(err, NASHRA_ENOMEM, "out of memory");
     b->story_started = false;
     b->forced_pause = -1;
-    b->failure = NASHRA_OK;
-    b->err = err;
     return NASHRA_OK;
 }
 
 /* Closes the segment opened last: kept when rc is NASHRA_OK, removed otherwise. */
 static nashra_status close_segment(nashra_bulletin *b, bool story, nashra_status rc)
 {
-    b->err = NULL;
-    if (!rc)
-        rc = b->failure;
     if (!rc && b->mix)
         mix_plan_story_end(b->mix);
     if (rc) {
@@ -540,7 +750,6 @@ nashra_status nashra_bulletin_add_story(nashra_bulletin *b, const nashra_article
         b->body = story;
         if (!b->config.headline_voice)
             b->headline = story;
-        b->active = &b->body;
     }
     if (!rc)
         rc = segment_pause(b, true, o->pause_before_ms, err);
@@ -550,7 +759,6 @@ nashra_status nashra_bulletin_add_story(nashra_bulletin *b, const nashra_article
     if (rc) {
         b->body = saved_body;
         b->headline = saved_headline;
-        b->active = NULL;
         return rc;
     }
     /* The story's pauses stand in for the bulletin's while it is read. */
@@ -562,14 +770,20 @@ nashra_status nashra_bulletin_add_story(nashra_bulletin *b, const nashra_article
     if (o->paragraph_pause_ms >= 0)
         b->config.paragraph_pause_ms = o->paragraph_pause_ms;
     nashra_speech speech = speech_of(b);
-    rc = nashra_article_speech(article, &speech, on_sentence, b, err);
+    pending_list l = {.next_forced = -1};
+    rc = nashra_article_speech(article, &speech, collect, &l, err);
+    if (!rc) {
+        note(b, NASHRA_LOG_INFO, "story %zu: %s (%s): %zu sentences", b->layout.story_count,
+             nashra_article_name(article), nashra_article_headline(article), l.count);
+        rc = speak_pending(b, &l, err);
+    }
+    pending_free(&l);
     b->config.headline_pause_ms = saved.headline_pause_ms;
     b->config.sentence_pause_ms = saved.sentence_pause_ms;
     b->config.paragraph_pause_ms = saved.paragraph_pause_ms;
     if (own_voice) {
         b->body = saved_body;
         b->headline = saved_headline;
-        b->active = NULL;
     }
     return close_segment(b, true, rc);
 }
@@ -612,16 +826,14 @@ nashra_status nashra_bulletin_say(nashra_bulletin *b, const char *kind, const ch
     if (rc)
         return rc;
     nashra_speech speech = speech_of(b);
-    rc = nashra_text_speech(k, text, &speech, on_sentence, b, err);
+    pending_list l = {.next_forced = -1};
+    rc = nashra_text_speech(k, text, &speech, collect, &l, err);
+    if (!rc) {
+        note(b, NASHRA_LOG_INFO, "%s: %zu sentences", k, l.count);
+        rc = speak_pending(b, &l, err);
+    }
+    pending_free(&l);
     return close_segment(b, false, rc);
-}
-
-/* A headline's sentences only: stops at the body. */
-static int on_headline(void *user, nashra_part part, size_t paragraph, const char *text)
-{
-    if (part != NASHRA_PART_HEADLINE)
-        return 1;
-    return on_sentence(user, part, paragraph, text);
 }
 
 nashra_status nashra_bulletin_headlines(nashra_bulletin *b, const nashra_article *const *articles,
@@ -635,14 +847,19 @@ nashra_status nashra_bulletin_headlines(nashra_bulletin *b, const nashra_article
     if (!rc)
         rc = open_segment(b, "headlines", nashra_article_headline(articles[0]), "headlines", "",
                           err);
+    /* A headline's sentences only, the headline pause between two articles'. */
+    pending_list l = {.next_forced = -1, .headlines_only = true};
+    nashra_speech speech = speech_of(b);
     for (size_t i = 0; !rc && i < count; i++) {
         if (i)
-            b->forced_pause = b->config.headline_pause_ms;
-        nashra_speech speech = speech_of(b);
-        rc = nashra_article_speech(articles[i], &speech, on_headline, b, err);
-        if (!rc)
-            rc = b->failure;
+            l.next_forced = b->config.headline_pause_ms;
+        rc = nashra_article_speech(articles[i], &speech, collect, &l, err);
     }
+    if (!rc) {
+        note(b, NASHRA_LOG_INFO, "headlines of %zu stories: %zu sentences", count, l.count);
+        rc = speak_pending(b, &l, err);
+    }
+    pending_free(&l);
     return close_segment(b, false, rc);
 }
 
@@ -822,9 +1039,20 @@ nashra_status nashra_bulletin_finish(nashra_bulletin *b, nashra_bulletin_info *i
         return error_set(err, NASHRA_EINVAL, "no open bulletin");
     if (!b->layout.story_count)
         return error_set(err, NASHRA_EINPUT, "the bulletin has no stories");
+    /* Every sentence is in: the workers can go. */
+    jobs_destroy(b->pool);
+    b->pool = NULL;
+    double speech_seconds = seconds_since(&b->started);
     nashra_status rc = audio_resampler_flush(b->resampler, to_render, b, err);
     if (rc)
         return rc;
+    if (b->cache) {
+        const cache_stats *st = cache_get_stats(b->cache);
+        note(b, NASHRA_LOG_INFO, "sentence cache: %zu hits, %zu misses, %zu stored, %zu damaged "
+             "entries made again", st->hits, st->misses, st->stored, st->corrupt);
+    }
+    note(b, NASHRA_LOG_INFO, "speech: %zu sentences, %.1f s of audio in %.2f s",
+         b->spoken, (double)audio_render_frames(b->render) / b->spec.rate, speech_seconds);
     b->stream_out0 = audio_render_frames(b->render);
     b->stream_in = 0;
     audio_loudness measured;
@@ -855,6 +1083,15 @@ nashra_status nashra_bulletin_finish(nashra_bulletin *b, nashra_bulletin_info *i
                    &b->result, err);
     if (rc)
         return rc;
+    note(b, NASHRA_LOG_INFO, "%s written: %.1f s of audio, %.2f s in all", b->path,
+         (double)total / b->spec.rate, seconds_since(&b->started));
+    /* Only a run that added entries can have pushed the cache over its cap. */
+    if (b->cache && cache_get_stats(b->cache)->stored) {
+        size_t removed = cache_trim(b->cache);
+        const cache_stats *st = cache_get_stats(b->cache);
+        note(b, NASHRA_LOG_INFO, "sentence cache: %lld MB after removing %zu least recently "
+             "used entries", st->bytes / 1000000, removed);
+    }
     if (info) {
         info->frames = total;
         info->sample_rate = b->spec.rate;
@@ -879,6 +1116,8 @@ void nashra_bulletin_destroy(nashra_bulletin *b)
 {
     if (!b)
         return;
+    jobs_destroy(b->pool);
+    cache_close(b->cache);
     audio_render_destroy(b->render);
     audio_resampler_destroy(b->resampler);
     audio_meter_destroy(b->meter);

@@ -2,10 +2,14 @@
 #include <getopt.h>
 #include <math.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/options.h"
 #include "nashra.h"
@@ -99,6 +103,22 @@ static const char usage_bulletin_voice[] =
     "  -q, --quiet                print nothing on success\n"
     "  -h, --help                 show this help and exit\n";
 
+/* The rest: how the run goes. */
+static const char usage_bulletin_run[] =
+    "\n"
+    "Running:\n"
+    "  -j, --jobs N               synthesize in N worker processes (default: one per\n"
+    "                             processor; 1: in this process)\n"
+    "      --no-cache             neither read nor write the sentence cache\n"
+    "      --cache-dir DIR        keep the sentence cache in DIR (default:\n"
+    "                             $XDG_CACHE_HOME/nashra/clips or ~/.cache/nashra/clips)\n"
+    "      --cache-size SIZE      cap it at SIZE: megabytes, or with K, M or G (default 500M,\n"
+    "                             or the environment's NASHRA_CACHE_SIZE)\n"
+    "      --wait-lock            wait while another run writes the same output, rather than\n"
+    "                             fail (the lock is OUTPUT.lock)\n"
+    "      --verbose              log what the run does on standard error, one line an event\n"
+    "                             with its time (a progress bar shows on a terminal anyway)\n";
+
 static const char usage_normalize[] =
     "Usage: nashra normalize [OPTION]... [ARTICLE|-]...\n"
     "Print what will be spoken, one sentence per line, after cleanup, segmentation and\n"
@@ -135,8 +155,11 @@ static int status_exit(nashra_status st)
     }
 }
 
+static void clear_bar(void);
+
 static int report(const nashra_error *err)
 {
+    clear_bar();
     return cli_error(status_exit(err->status), "%s", err->message);
 }
 
@@ -322,6 +345,96 @@ static int cmd_voices(int argc, char **argv)
 
 /* ---------------------------------------------------------------------------------------- */
 
+/* ---------------------------------------------------------------------------------------- */
+/* Events on standard error: time-stamped lines with --verbose, and a progress bar that only a
+ * terminal gets (never a log file or cron's mail). */
+
+typedef struct run_log {
+    int verbose;
+    bool bar;              /* a progress bar is drawn */
+    bool bar_shown;        /* and is on the screen now */
+    size_t segments;       /* known number of segments, or 0 */
+    const char *unit;      /* what a segment is called on the bar */
+} run_log;
+
+static run_log the_log;
+
+static void clear_bar(void)
+{
+    if (the_log.bar_shown) {
+        fputs("\r\033[K", stderr);
+        the_log.bar_shown = false;
+    }
+}
+
+static void log_line(void *user, int level, const char *message)
+{
+    (void)user;
+    (void)level;
+    if (!the_log.verbose)
+        return;
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    struct tm tm;
+    localtime_r(&tv.tv_sec, &tm);
+    char when[32];
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
+    clear_bar();
+    fprintf(stderr, "%s.%03ld nashra: %s\n", when, (long)(tv.tv_usec / 1000), message);
+}
+
+static void log_event(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void log_event(const char *fmt, ...)
+{
+    if (!the_log.verbose)
+        return;
+    char line[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    log_line(NULL, NASHRA_LOG_INFO, line);
+}
+
+static void draw_progress(void *user, size_t segment, size_t done, size_t total)
+{
+    (void)user;
+    if (!the_log.bar)
+        return;
+    double part = total ? (double)done / (double)total : 1;
+    double whole = the_log.segments ? ((double)segment + part) / (double)the_log.segments : part;
+    if (whole > 1)
+        whole = 1;
+    enum { WIDTH = 30 };
+    char bar[WIDTH + 1];
+    int filled = (int)(whole * WIDTH + 0.5);
+    for (int i = 0; i < WIDTH; i++)
+        bar[i] = i < filled ? '#' : '-';
+    bar[WIDTH] = '\0';
+    if (the_log.segments && segment + 1 == the_log.segments && done == total)
+        fprintf(stderr, "\r\033[K[%s] 100%%  writing the bulletin", bar);
+    else if (the_log.segments)
+        fprintf(stderr, "\r\033[K[%s] %3.0f%%  %s %zu of %zu, sentence %zu of %zu", bar,
+                100 * whole, the_log.unit, segment + 1, the_log.segments, done, total);
+    else
+        fprintf(stderr, "\r\033[K[%s] %s %zu, sentence %zu of %zu", bar, the_log.unit,
+                segment + 1, done, total);
+    the_log.bar_shown = true;
+}
+
+/* Sets config's log and progress from --verbose and the terminal. */
+static void setup_log(nashra_config *cfg, int verbose, int quiet)
+{
+    the_log.verbose = verbose;
+    the_log.bar = !quiet && isatty(STDERR_FILENO);
+    cfg->log = log_line;
+    cfg->progress = draw_progress;
+    cfg->log_user = &the_log;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+
 static volatile sig_atomic_t interrupted;
 
 static void on_signal(int sig)
@@ -374,7 +487,12 @@ enum {
     OPT_DROP_UNDATED,
     OPT_ORDER,
     OPT_SEEN,
-    OPT_TIMEZONE
+    OPT_TIMEZONE,
+    OPT_NO_CACHE,
+    OPT_CACHE_DIR,
+    OPT_CACHE_SIZE,
+    OPT_WAIT_LOCK,
+    OPT_VERBOSE
 };
 
 /* Options that override the voice profile's values, applied after it. */
@@ -416,6 +534,7 @@ static int configure_voice(nashra_config *cfg, const char *voice, const voice_ov
 
 static void print_summary(const char *path, const nashra_bulletin_info *info)
 {
+    clear_bar();
     int minutes = (int)(info->seconds / 60);
     double seconds = info->seconds - minutes * 60;
     printf("%s: %zu %s, ", path, info->stories, info->stories == 1 ? "story" : "stories");
@@ -457,6 +576,7 @@ static int run_rundown(const char *path, nashra_config *cfg, const char *voice,
         rc = report(&err);
     fo->seen = seen;
     ro.feed = *fo;
+    the_log.unit = "segment";
     interrupted = 0;
     cfg->cancel = &interrupted;
     catch_signals();
@@ -476,6 +596,11 @@ static int run_rundown(const char *path, nashra_config *cfg, const char *voice,
     }
     return rc;
 }
+
+static int run_articles(nashra_config *cfg_in, const char *voice, const voice_overrides *over_in,
+                        const char *output, const char *zone, const char *seen_path,
+                        nashra_feed_options *fo_in, const char *feed_path, char *const *args,
+                        size_t nargs, int quiet);
 
 static int cmd_bulletin(int argc, char **argv)
 {
@@ -519,6 +644,12 @@ static int cmd_bulletin(int argc, char **argv)
         {"order", required_argument, NULL, OPT_ORDER},
         {"seen", required_argument, NULL, OPT_SEEN},
         {"timezone", required_argument, NULL, OPT_TIMEZONE},
+        {"jobs", required_argument, NULL, 'j'},
+        {"no-cache", no_argument, NULL, OPT_NO_CACHE},
+        {"cache-dir", required_argument, NULL, OPT_CACHE_DIR},
+        {"cache-size", required_argument, NULL, OPT_CACHE_SIZE},
+        {"wait-lock", no_argument, NULL, OPT_WAIT_LOCK},
+        {"verbose", no_argument, NULL, OPT_VERBOSE},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
@@ -529,8 +660,14 @@ static int cmd_bulletin(int argc, char **argv)
     voice_overrides over = {-1, -1, -1, -1, {-1, -1, -1, -1}};
     nashra_feed_options fo;
     nashra_feed_options_init(&fo);
-    int quiet = 0, c, max_stories = 0;
-    while ((c = getopt_long(argc, argv, "+o:fv:r:p:qh", longopts, NULL)) != -1) {
+    int quiet = 0, c, max_stories = 0, wait_lock = 0, verbose = 0;
+    /* All processors unless told otherwise; the cache's size from the environment. */
+    cfg.jobs = 0;
+    const char *size_env = getenv("NASHRA_CACHE_SIZE");
+    if (size_env && *size_env &&
+        !cli_parse_size("NASHRA_CACHE_SIZE", size_env, &cfg.cache_max_bytes))
+        return EXIT_USAGE;
+    while ((c = getopt_long(argc, argv, "+o:fv:r:p:j:qh", longopts, NULL)) != -1) {
         bool ok = true;
         switch (c) {
         case 'o': output = optarg; break;
@@ -607,10 +744,19 @@ static int cmd_bulletin(int argc, char **argv)
             break;
         case OPT_SEEN: seen_path = optarg; break;
         case OPT_TIMEZONE: zone = optarg; break;
+        case 'j': ok = cli_parse_int("--jobs", optarg, 1, 64, &cfg.jobs); break;
+        case OPT_NO_CACHE: cfg.no_cache = 1; break;
+        case OPT_CACHE_DIR: cfg.cache_dir = optarg; break;
+        case OPT_CACHE_SIZE:
+            ok = cli_parse_size("--cache-size", optarg, &cfg.cache_max_bytes);
+            break;
+        case OPT_WAIT_LOCK: wait_lock = 1; break;
+        case OPT_VERBOSE: verbose = 1; break;
         case 'q': quiet = 1; break;
         case 'h':
             fputs(usage_bulletin, stdout);
             fputs(usage_bulletin_voice, stdout);
+            fputs(usage_bulletin_run, stdout);
             return EXIT_OK;
         default: return cli_error(EXIT_USAGE, "try 'nashra bulletin --help'");
         }
@@ -632,8 +778,34 @@ static int cmd_bulletin(int argc, char **argv)
     nashra_error err = {0};
     if (zone && nashra_timezone_check(zone, &err))
         return cli_error(EXIT_USAGE, "--timezone: %s", err.message);
-    if (rundown_path)
-        return run_rundown(rundown_path, &cfg, voice, &over, output, zone, seen_path, &fo, quiet);
+    setup_log(&cfg, verbose, quiet);
+    /* Before any work: one run at a time writes this output (and its seen file). */
+    nashra_lock *lock = NULL;
+    if (nashra_output_lock(output, wait_lock, &lock, &err))
+        return report(&err);
+    log_event("%s: locked", output);
+    int rc;
+    if (rundown_path) {
+        rc = run_rundown(rundown_path, &cfg, voice, &over, output, zone, seen_path, &fo, quiet);
+    } else {
+        rc = run_articles(&cfg, voice, &over, output, zone, seen_path, &fo, feed_path,
+                          argv + optind, (size_t)(argc - optind), quiet);
+    }
+    clear_bar();
+    nashra_output_unlock(lock);
+    return rc;
+}
+
+/* A bulletin of articles named on the command line and of a feed's items. */
+static int run_articles(nashra_config *cfg_in, const char *voice, const voice_overrides *over_in,
+                        const char *output, const char *zone, const char *seen_path,
+                        nashra_feed_options *fo_in, const char *feed_path, char *const *args,
+                        size_t nargs, int quiet)
+{
+    nashra_config cfg = *cfg_in;
+    voice_overrides over = *over_in;
+    nashra_feed_options fo = *fo_in;
+    nashra_error err = {0};
     int rc = configure_voice(&cfg, voice, &over);
     if (rc)
         return rc;
@@ -643,7 +815,7 @@ static int cmd_bulletin(int argc, char **argv)
     if (rc)
         return rc;
     cli_inputs in;
-    rc = cli_inputs_collect(argv + optind, (size_t)(argc - optind), &in);
+    rc = cli_inputs_collect(args, nargs, &in);
     if (rc)
         return rc;
 
@@ -677,6 +849,11 @@ static int cmd_bulletin(int argc, char **argv)
     for (size_t i = 0; i < feed_count; i++)
         articles[total++] = from_feed[i];
     free(from_feed);
+    if (rc == EXIT_OK)
+        log_event("%zu stories to read: %zu articles, %zu feed items", total, in.count,
+                  feed_count);
+    the_log.segments = total;
+    the_log.unit = "story";
 
     interrupted = 0;
     cfg.cancel = &interrupted;

@@ -72,6 +72,24 @@ bool cli_parse_duration(const char *name, const char *text, long long *seconds)
     return true;
 }
 
+bool cli_parse_size(const char *name, const char *text, long long *bytes)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(text, &end, 10);
+    long long unit = 0;
+    if (end != text && (!end[0] || !end[1]))
+        unit = !end[0] || end[0] == 'M' ? 1000000LL : end[0] == 'K' ? 1000LL
+             : end[0] == 'G' ? 1000000000LL : 0;
+    if (!unit || errno == ERANGE || v < 1 || v > 1000000LL * 1000000000LL / unit) {
+        cli_error(EXIT_USAGE, "%s: '%s' is not a size (a whole number of megabytes, or with K, M "
+                  "or G: 500, 500M, 2G)", name, text);
+        return false;
+    }
+    *bytes = v * unit;
+    return true;
+}
+
 static bool push(cli_inputs *in, const char *path)
 {
     char **p = realloc(in->paths, (in->count + 1) * sizeof *p);

@@ -20,6 +20,10 @@ bool cli_parse_double(const char *name, const char *text, double lo, double hi, 
 /* A duration such as 45s, 90m, 2h or 1d, into seconds; prints the error itself. */
 bool cli_parse_duration(const char *name, const char *text, long long *seconds);
 
+/* A size such as 500 (megabytes), 800K, 500M or 2G (powers of 1000), into bytes; prints the
+ * error itself. */
+bool cli_parse_size(const char *name, const char *text, long long *bytes);
+
 /* The articles named by the arguments: files, '-' for standard input, and directories,
  * whose .txt files are taken in name order. */
 typedef struct cli_inputs {

@@ -32,6 +32,7 @@ const char *nashra_status_text(nashra_status status)
     case NASHRA_ESYNTH: return "synthesizer failed";
     case NASHRA_EAUDIO: return "audio output failed";
     case NASHRA_ECANCELED: return "canceled";
+    case NASHRA_EBUSY: return "output locked by another run";
     }
     return "unknown error";
 }

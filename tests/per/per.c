@@ -391,7 +391,7 @@ int main(int argc, char **argv)
                    systems[k].errors);
         if (baseline && f == optind) {
             FILE *b = fopen(baseline, "r");
-            double limit_per;
+            double limit_per = 0;
             if (!b || fscanf(b, "%lf", &limit_per) != 1)
                 die("cannot read the baseline figure");
             fclose(b);

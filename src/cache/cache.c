@@ -1,0 +1,464 @@
+#include "cache/cache.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/atomic.h"
+#include "common/error.h"
+#include "common/sha256.h"
+
+#define MAGIC "NSHRCLIP"
+#define FORMAT_VERSION 1u
+#define HEADER_BYTES 64
+/* Temporary files older than this were left by a run that died. */
+#define STALE_TEMP_SECONDS 3600
+
+struct clip_cache {
+    char *dir;
+    char *identity;
+    long long max_bytes;
+    cache_stats stats;
+};
+
+/* ---------------------------------------------------------------------------------------- */
+
+static uint32_t crc_table[256];
+static bool crc_ready;
+
+static void crc_init(void)
+{
+    for (uint32_t n = 0; n < 256; n++) {
+        uint32_t c = n;
+        for (int k = 0; k < 8; k++)
+            c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+        crc_table[n] = c;
+    }
+    crc_ready = true;
+}
+
+unsigned long cache_crc32(unsigned long crc, const void *data, size_t len)
+{
+    if (!crc_ready)
+        crc_init();
+    const unsigned char *p = data;
+    uint32_t c = (uint32_t)crc ^ 0xFFFFFFFFu;
+    for (size_t i = 0; i < len; i++)
+        c = crc_table[(c ^ p[i]) & 0xFF] ^ (c >> 8);
+    return c ^ 0xFFFFFFFFu;
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static void put64(unsigned char *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint32_t get32(const unsigned char *p)
+{
+    uint32_t v = 0;
+    for (int i = 3; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
+}
+
+static uint64_t get64(const unsigned char *p)
+{
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
+}
+
+/* Samples are stored little-endian; on a big-endian machine they are swapped in place. */
+static void to_little_endian(int16_t *s, size_t n)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    for (size_t i = 0; i < n; i++)
+        s[i] = (int16_t)__builtin_bswap16((uint16_t)s[i]);
+#else
+    (void)s;
+    (void)n;
+#endif
+}
+
+/* ---------------------------------------------------------------------------------------- */
+
+char *cache_default_dir(void)
+{
+    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+    char path[PATH_MAX];
+    /* The XDG specification ignores a relative XDG_CACHE_HOME. */
+    if (xdg && xdg[0] == '/')
+        snprintf(path, sizeof path, "%s/nashra/clips", xdg);
+    else if (home && home[0] == '/')
+        snprintf(path, sizeof path, "%s/.cache/nashra/clips", home);
+    else
+        return NULL;
+    return strdup(path);
+}
+
+/* mkdir -p; true when path is a directory in the end. */
+static bool make_dirs(const char *path)
+{
+    char tmp[PATH_MAX];
+    if (snprintf(tmp, sizeof tmp, "%s", path) >= (int)sizeof tmp)
+        return false;
+    for (char *p = tmp + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(tmp, 0777) != 0 && errno != EEXIST)
+            return false;
+        *p = '/';
+    }
+    if (mkdir(tmp, 0777) != 0 && errno != EEXIST)
+        return false;
+    struct stat st;
+    return stat(tmp, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+nashra_status cache_open(const char *dir, long long max_bytes, const char *identity,
+                         clip_cache **out, nashra_error *err)
+{
+    *out = NULL;
+    if (!dir || !*dir || max_bytes <= 0)
+        return error_set(err, NASHRA_EINVAL, "no cache folder or no size for it");
+    if (strlen(dir) > PATH_MAX - 80)
+        return error_set(err, NASHRA_EINVAL, "%s: cache folder name too long", dir);
+    if (!make_dirs(dir))
+        return error_set(err, NASHRA_EIO, "%s: cannot create the cache folder: %s", dir,
+                         strerror(errno ? errno : ENOTDIR));
+    if (access(dir, W_OK | X_OK) != 0)
+        return error_set(err, NASHRA_EIO, "%s: cannot write to the cache folder: %s", dir,
+                         strerror(errno));
+    clip_cache *c = calloc(1, sizeof *c);
+    if (!c || !(c->dir = strdup(dir)) || !(c->identity = strdup(identity ? identity : ""))) {
+        cache_close(c);
+        return error_set(err, NASHRA_ENOMEM, "out of memory");
+    }
+    c->max_bytes = max_bytes;
+    c->stats.bytes = -1;
+    *out = c;
+    return NASHRA_OK;
+}
+
+void cache_close(clip_cache *c)
+{
+    if (!c)
+        return;
+    free(c->dir);
+    free(c->identity);
+    free(c);
+}
+
+const char *cache_dir(const clip_cache *c)
+{
+    return c->dir;
+}
+
+const cache_stats *cache_get_stats(const clip_cache *c)
+{
+    return &c->stats;
+}
+
+void cache_count(clip_cache *c, bool hit, bool stored, bool repaired)
+{
+    if (repaired)
+        c->stats.corrupt++;
+    if (hit)
+        c->stats.hits++;
+    else
+        c->stats.misses++;
+    if (stored)
+        c->stats.stored++;
+}
+
+void cache_key(const clip_cache *c, const char *text, const char *voice, int rate, int pitch,
+               int range, int word_gap, unsigned char key[CACHE_KEY_BYTES])
+{
+    char numbers[64];
+    int n = snprintf(numbers, sizeof numbers, "%d %d %d %d", rate, pitch, range, word_gap);
+    sha256_ctx h;
+    sha256_init(&h);
+    /* Each part with its NUL, so that no two different tuples hash the same bytes. */
+    sha256_update(&h, "nashra clip 1", 14);
+    sha256_update(&h, c->identity, strlen(c->identity) + 1);
+    sha256_update(&h, voice, strlen(voice) + 1);
+    sha256_update(&h, numbers, (size_t)n + 1);
+    sha256_update(&h, text, strlen(text) + 1);
+    sha256_final(&h, key);
+}
+
+static void hex(const unsigned char *p, size_t n, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = digits[p[i] >> 4];
+        out[2 * i + 1] = digits[p[i] & 15];
+    }
+    out[2 * n] = '\0';
+}
+
+void cache_entry_path(const clip_cache *c, const unsigned char key[CACHE_KEY_BYTES], char *out,
+                      size_t cap)
+{
+    char name[2 * CACHE_KEY_BYTES + 1];
+    hex(key, CACHE_KEY_BYTES, name);
+    snprintf(out, cap, "%s/%.2s/%s.clip", c->dir, name, name);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+
+static bool read_all(int fd, void *data, size_t len)
+{
+    char *p = data;
+    while (len) {
+        ssize_t n = read(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        p += n;
+        len -= (size_t)n;
+    }
+    return true;
+}
+
+/* Checks an open entry against key and rate and reads its samples into out. */
+static bool read_entry(int fd, const unsigned char key[CACHE_KEY_BYTES], int rate, clip *out)
+{
+    unsigned char h[HEADER_BYTES];
+    struct stat st;
+    if (fstat(fd, &st) != 0 || st.st_size < HEADER_BYTES || !read_all(fd, h, sizeof h))
+        return false;
+    if (memcmp(h, MAGIC, 8) != 0 || get32(h + 8) != FORMAT_VERSION ||
+        get32(h + 60) != (uint32_t)cache_crc32(0, h, 60) ||
+        memcmp(h + 28, key, CACHE_KEY_BYTES) != 0 || get32(h + 12) != (uint32_t)rate)
+        return false;
+    uint64_t count = get64(h + 16);
+    if (count > (uint64_t)(st.st_size - HEADER_BYTES) / 2 ||
+        (uint64_t)st.st_size != HEADER_BYTES + 2 * count)
+        return false;
+    clip_clear(out);
+    if (count > out->cap) {
+        int16_t *p = realloc(out->samples, (size_t)count * sizeof *p);
+        if (!p)
+            return false;
+        out->samples = p;
+        out->cap = (size_t)count;
+    }
+    if (count && !read_all(fd, out->samples, (size_t)count * 2))
+        return false;
+    if (get32(h + 24) != (uint32_t)cache_crc32(0, out->samples, (size_t)count * 2))
+        return false;
+    to_little_endian(out->samples, (size_t)count); /* back to host order */
+    out->len = (size_t)count;
+    return true;
+}
+
+bool cache_get(clip_cache *c, const unsigned char key[CACHE_KEY_BYTES], int rate, clip *out)
+{
+    char path[PATH_MAX];
+    cache_entry_path(c, key, path, sizeof path);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        c->stats.misses++;
+        return false;
+    }
+    bool ok = read_entry(fd, key, rate, out);
+    if (ok) {
+        /* The time of last use, for trimming: the modification time, which no mount option
+         * updates behind nashra's back (entries are never modified otherwise). */
+        struct timespec times[2] = {{0, UTIME_OMIT}, {0, UTIME_NOW}};
+        futimens(fd, times);
+        c->stats.hits++;
+    } else {
+        clip_clear(out);
+        unlink(path);
+        c->stats.corrupt++;
+        c->stats.misses++;
+    }
+    close(fd);
+    return ok;
+}
+
+bool cache_put(clip_cache *c, const unsigned char key[CACHE_KEY_BYTES], int rate,
+               const int16_t *samples, size_t count)
+{
+    if ((long long)count > (c->max_bytes - HEADER_BYTES) / 2)
+        return false;
+    char path[PATH_MAX], folder[PATH_MAX];
+    cache_entry_path(c, key, path, sizeof path);
+    snprintf(folder, sizeof folder, "%s", path);
+    *strrchr(folder, '/') = '\0';
+    if (mkdir(folder, 0777) != 0 && errno != EEXIST)
+        return false;
+    size_t bytes = count * 2;
+    int16_t *le = malloc(bytes ? bytes : 1);
+    if (!le)
+        return false;
+    if (bytes)
+        memcpy(le, samples, bytes);
+    to_little_endian(le, count);
+    unsigned char h[HEADER_BYTES] = {0};
+    memcpy(h, MAGIC, 8);
+    put32(h + 8, FORMAT_VERSION);
+    put32(h + 12, (uint32_t)rate);
+    put64(h + 16, count);
+    put32(h + 24, (uint32_t)cache_crc32(0, le, bytes));
+    memcpy(h + 28, key, CACHE_KEY_BYTES);
+    put32(h + 60, (uint32_t)cache_crc32(0, h, 60));
+    char *tmp = NULL;
+    int fd = atomic_temp(path, &tmp);
+    bool ok = fd >= 0 && atomic_write_all(fd, h, sizeof h) == 0 &&
+              atomic_write_all(fd, le, bytes) == 0;
+    free(le);
+    /* No fsync: after a crash a damaged entry fails its checksum and is made again. */
+    if (fd >= 0 && close(fd) != 0)
+        ok = false;
+    if (ok && rename(tmp, path) != 0)
+        ok = false;
+    if (!ok && tmp)
+        unlink(tmp);
+    free(tmp);
+    if (ok)
+        c->stats.stored++;
+    return ok;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+
+typedef struct entry {
+    char *path;
+    struct timespec used;
+    long long bytes;
+} entry;
+
+static int older_first(const void *a, const void *b)
+{
+    const entry *x = a, *y = b;
+    if (x->used.tv_sec != y->used.tv_sec)
+        return x->used.tv_sec < y->used.tv_sec ? -1 : 1;
+    if (x->used.tv_nsec != y->used.tv_nsec)
+        return x->used.tv_nsec < y->used.tv_nsec ? -1 : 1;
+    return strcmp(x->path, y->path);
+}
+
+static bool is_hex2(const char *s)
+{
+    return strlen(s) == 2 && strspn(s, "0123456789abcdef") == 2;
+}
+
+static bool ends_with(const char *s, const char *tail)
+{
+    size_t n = strlen(s), m = strlen(tail);
+    return n >= m && !strcmp(s + n - m, tail);
+}
+
+size_t cache_trim(clip_cache *c)
+{
+    entry *entries = NULL;
+    size_t count = 0, cap = 0, removed = 0;
+    long long total = 0;
+    time_t now = time(NULL);
+    DIR *top = opendir(c->dir);
+    if (!top)
+        return 0;
+    struct dirent *d;
+    while ((d = readdir(top))) {
+        if (!is_hex2(d->d_name))
+            continue;
+        char sub[PATH_MAX];
+        snprintf(sub, sizeof sub, "%s/%s", c->dir, d->d_name);
+        DIR *dir = opendir(sub);
+        if (!dir)
+            continue;
+        struct dirent *e;
+        while ((e = readdir(dir))) {
+            if (e->d_name[0] == '.')
+                continue;
+            char path[PATH_MAX];
+            if (snprintf(path, sizeof path, "%s/%s", sub, e->d_name) >= (int)sizeof path)
+                continue;
+            struct stat st;
+            if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode))
+                continue; /* gone meanwhile, or not ours */
+            if (strstr(e->d_name, ".clip.tmp-")) {
+                if (now - st.st_mtime > STALE_TEMP_SECONDS)
+                    unlink(path);
+                continue;
+            }
+            if (!ends_with(e->d_name, ".clip"))
+                continue;
+            total += (long long)st.st_size;
+            if (count == cap) {
+                size_t ncap = cap ? 2 * cap : 256;
+                entry *p = realloc(entries, ncap * sizeof *p);
+                if (!p)
+                    break;
+                entries = p;
+                cap = ncap;
+            }
+            if (!(entries[count].path = strdup(path)))
+                break;
+            entries[count].used = st.st_mtim;
+            entries[count].bytes = (long long)st.st_size;
+            count++;
+        }
+        closedir(dir);
+    }
+    closedir(top);
+    if (total > c->max_bytes) {
+        qsort(entries, count, sizeof *entries, older_first);
+        long long goal = c->max_bytes / 10 * 9;
+        /* Another run may remove the same file first: either way it is gone. */
+        for (size_t i = 0; i < count && total > goal; i++) {
+            if (unlink(entries[i].path) == 0 || errno == ENOENT) {
+                total -= entries[i].bytes;
+                removed++;
+            }
+        }
+    }
+    for (size_t i = 0; i < count; i++)
+        free(entries[i].path);
+    free(entries);
+    c->stats.evicted += removed;
+    c->stats.bytes = total;
+    return removed;
+}
+
+nashra_status nashra_cache_trim(const char *dir, long long max_bytes, size_t *removed,
+                                nashra_error *err)
+{
+    char *own = dir ? NULL : cache_default_dir();
+    if (!dir && !own)
+        return error_set(err, NASHRA_EINVAL, "no cache folder: neither XDG_CACHE_HOME nor HOME "
+                         "is set");
+    clip_cache *c = NULL;
+    nashra_status rc = cache_open(dir ? dir : own, max_bytes ? max_bytes
+                                                             : NASHRA_CACHE_DEFAULT_BYTES,
+                                  "", &c, err);
+    free(own);
+    if (rc)
+        return rc;
+    size_t n = cache_trim(c);
+    if (removed)
+        *removed = n;
+    cache_close(c);
+    return NASHRA_OK;
+}

@@ -1,0 +1,91 @@
+/*
+ * The sentence cache: synthesized clips kept between runs, one file each, so that a bulletin
+ * whose stories carried over from the last one is not synthesized again.
+ *
+ * An entry is keyed by the SHA-256 of everything its samples depend on: the exact text handed
+ * to the synthesizer, the voice (espeak-ng voice and variant), rate, pitch, range and word
+ * gap, and an identity string for the rest (nashra's version, espeak-ng's version, the data
+ * directory, whose name changes with the variant files). It holds the synthesizer's raw output
+ * for the sentence, before trimming, at the synthesizer's rate.
+ *
+ * Layout: DIR/XX/HEX.clip (XX: the key's first byte in hex). A file is a 64-byte header
+ * (magic "NSHRCLIP", format version, sample rate, sample count, CRC-32 of the samples, the key,
+ * CRC-32 of the header) and the samples as 16-bit little-endian integers. Files are written
+ * under a temporary name in their folder and renamed into place, so a reader never sees half
+ * an entry; a damaged entry fails its checks, counts as a miss and is removed. Every hit sets
+ * the file's modification time to now, and trimming removes the least recently used entries
+ * until the folder is under its size cap. Processes may share a folder: the worst a race does
+ * is a miss.
+ */
+#ifndef NASHRA_CACHE_CACHE_H
+#define NASHRA_CACHE_CACHE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "audio/clip.h"
+#include "nashra.h"
+
+#define CACHE_KEY_BYTES 32
+
+typedef struct clip_cache clip_cache;
+
+typedef struct cache_stats {
+    size_t hits, misses;
+    size_t corrupt;      /* entries found damaged (and removed) */
+    size_t stored;       /* entries written */
+    size_t evicted;      /* entries removed by trimming */
+    long long bytes;     /* the folder's size after the last trim; -1 before one */
+} cache_stats;
+
+/* The default folder: $XDG_CACHE_HOME/nashra/clips, else ~/.cache/nashra/clips; malloc'd, or
+ * NULL when neither variable gives an absolute path. */
+char *cache_default_dir(void);
+
+/*
+ * Opens the cache in dir (created, with its parents, when missing), capped at max_bytes
+ * (> 0). identity is copied into every key (see above). On success *out owns a new cache.
+ */
+nashra_status cache_open(const char *dir, long long max_bytes, const char *identity,
+                         clip_cache **out, nashra_error *err);
+
+/* Closes the cache; does not trim. Accepts NULL. */
+void cache_close(clip_cache *cache);
+
+const char *cache_dir(const clip_cache *cache);
+
+/* The key of a sentence spoken with these settings. */
+void cache_key(const clip_cache *cache, const char *text, const char *voice, int rate,
+               int pitch, int range, int word_gap, unsigned char key[CACHE_KEY_BYTES]);
+
+/* Looks an entry up. On a hit, out (cleared first) receives its samples, which were made at
+ * sample_rate, the entry is marked used, and true is returned. A missing, damaged or foreign
+ * entry gives false (a damaged one is removed). */
+bool cache_get(clip_cache *cache, const unsigned char key[CACHE_KEY_BYTES], int sample_rate,
+               clip *out);
+
+/* Stores samples under key. Best effort: a cache that cannot be written never fails a run
+ * (false is returned, and nothing is left behind). Clips larger than the cap are not kept. */
+bool cache_put(clip_cache *cache, const unsigned char key[CACHE_KEY_BYTES], int sample_rate,
+               const int16_t *samples, size_t count);
+
+/* Removes the least recently used entries until the folder holds at most nine tenths of the
+ * cap (nothing when it is under the cap), and temporary files older than an hour left by runs
+ * that died. Returns the number of entries removed. */
+size_t cache_trim(clip_cache *cache);
+
+/* What this process did with the cache so far. */
+const cache_stats *cache_get_stats(const clip_cache *cache);
+
+/* Counts what another process (a worker) did with the same folder: a hit or a miss, an entry
+ * stored, a damaged entry removed. */
+void cache_count(clip_cache *cache, bool hit, bool stored, bool repaired);
+
+/* The file of key, into out (cap bytes). */
+void cache_entry_path(const clip_cache *cache, const unsigned char key[CACHE_KEY_BYTES],
+                      char *out, size_t cap);
+
+/* CRC-32 (IEEE 802.3, as zlib computes it) of len bytes, continuing from crc (0 to start). */
+unsigned long cache_crc32(unsigned long crc, const void *data, size_t len);
+
+#endif

@@ -1,0 +1,225 @@
+/* Unit tests of src/jobs: clips come back in the order sentences went in, whatever worker made
+ * them; a worker's error is the sentence's; a worker that dies fails the pool with one line;
+ * discarding; the window. The work here is a stand-in for synthesis, so no espeak-ng. */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "common/error.h"
+#include "jobs/jobs.h"
+
+/* Samples spelling out the text, the voice's rate, and the worker's pid (to see who made it);
+ * "fail" fails, "slow" takes a while, "die" kills the worker. */
+static nashra_status fake_work(void *ctx, const char *text, const synth_params *p, clip *out,
+                               unsigned *flags, nashra_error *err)
+{
+    (void)ctx;
+    if (!strcmp(text, "fail"))
+        return error_set(err, NASHRA_ESYNTH, "espeak-ng: synthesis failed: on purpose");
+    if (!strcmp(text, "die"))
+        raise(SIGKILL);
+    if (!strncmp(text, "slow", 4)) {
+        struct timespec t = {0, 30 * 1000 * 1000};
+        nanosleep(&t, NULL);
+    }
+    int16_t head[2] = {(int16_t)p->rate, (int16_t)(getpid() & 0x7fff)};
+    clip_append(out, head, 2);
+    for (const char *s = text; *s; s++) {
+        int16_t v = (unsigned char)*s;
+        clip_append(out, &v, 1);
+    }
+    *flags = JOBS_CACHE_STORED;
+    return NASHRA_OK;
+}
+
+static void check_clip(const clip *c, const char *text, int rate)
+{
+    size_t n = strlen(text);
+    assert_int_equal(c->len, n + 2);
+    assert_int_equal(c->samples[0], rate);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(c->samples[2 + i], (unsigned char)text[i]);
+}
+
+static const synth_params params = {"ar+nashra-m", 150, 45, 45, 0};
+
+static void in_order(void **state)
+{
+    (void)state;
+    jobs_pool *p = NULL;
+    nashra_error err = {0};
+    assert_int_equal(jobs_create(3, fake_work, NULL, NULL, &p, &err), NASHRA_OK);
+    assert_int_equal(jobs_worker_count(p), 3);
+    enum { N = 400 };
+    char text[64];
+    int pids_seen[3] = {0}, distinct = 0;
+    /* Far more than the window at once: they wait in the queue, not in memory as clips. */
+    for (int i = 0; i < N; i++) {
+        snprintf(text, sizeof text, "%s %d", i % 7 == 0 ? "slow" : "sentence", i);
+        synth_params q = params;
+        q.rate = 100 + i % 50;
+        assert_int_equal(jobs_submit(p, text, &q, &err), NASHRA_OK);
+    }
+    clip c = CLIP_INIT;
+    for (int i = 0; i < N; i++) {
+        unsigned flags = 0;
+        assert_int_equal(jobs_take(p, &c, &flags, &err), NASHRA_OK);
+        snprintf(text, sizeof text, "%s %d", i % 7 == 0 ? "slow" : "sentence", i);
+        check_clip(&c, text, 100 + i % 50);
+        assert_int_equal(flags, JOBS_CACHE_STORED);
+        int pid = c.samples[1];
+        bool known = false;
+        for (int k = 0; k < distinct; k++)
+            known |= pids_seen[k] == pid;
+        if (!known && distinct < 3)
+            pids_seen[distinct++] = pid;
+    }
+    /* Every worker took part. */
+    assert_int_equal(distinct, 3);
+    /* Nothing queued: taking is an error, not a wait. */
+    assert_int_equal(jobs_take(p, &c, NULL, &err), NASHRA_EINVAL);
+    clip_free(&c);
+    jobs_destroy(p);
+}
+
+static void errors_belong_to_their_sentence(void **state)
+{
+    (void)state;
+    jobs_pool *p = NULL;
+    nashra_error err = {0};
+    assert_int_equal(jobs_create(2, fake_work, NULL, NULL, &p, &err), NASHRA_OK);
+    const char *texts[] = {"one", "two", "fail", "four"};
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(jobs_submit(p, texts[i], &params, &err), NASHRA_OK);
+    clip c = CLIP_INIT;
+    assert_int_equal(jobs_take(p, &c, NULL, &err), NASHRA_OK);
+    check_clip(&c, "one", 150);
+    assert_int_equal(jobs_take(p, &c, NULL, &err), NASHRA_OK);
+    check_clip(&c, "two", 150);
+    assert_int_equal(jobs_take(p, &c, NULL, &err), NASHRA_ESYNTH);
+    assert_string_equal(err.message, "espeak-ng: synthesis failed: on purpose");
+    /* The pool goes on. */
+    assert_int_equal(jobs_take(p, &c, NULL, &err), NASHRA_OK);
+    check_clip(&c, "four", 150);
+    clip_free(&c);
+    jobs_destroy(p);
+}
+
+static void discarding(void **state)
+{
+    (void)state;
+    jobs_pool *p = NULL;
+    nashra_error err = {0};
+    assert_int_equal(jobs_create(2, fake_work, NULL, NULL, &p, &err), NASHRA_OK);
+    for (int i = 0; i < 20; i++)
+        assert_int_equal(jobs_submit(p, "slow and forgotten", &params, &err), NASHRA_OK);
+    clip c = CLIP_INIT;
+    assert_int_equal(jobs_take(p, &c, NULL, &err), NASHRA_OK);
+    jobs_discard(p);
+    /* What comes next is the next sentence submitted, not a late one from before. */
+    assert_int_equal(jobs_submit(p, "fresh", &params, &err), NASHRA_OK);
+    assert_int_equal(jobs_take(p, &c, NULL, &err), NASHRA_OK);
+    check_clip(&c, "fresh", 150);
+    clip_free(&c);
+    jobs_destroy(p);
+}
+
+static void a_dead_worker_fails_the_pool(void **state)
+{
+    (void)state;
+    jobs_pool *p = NULL;
+    nashra_error err = {0};
+    assert_int_equal(jobs_create(2, fake_work, NULL, NULL, &p, &err), NASHRA_OK);
+    assert_int_equal(jobs_submit(p, "one", &params, &err), NASHRA_OK);
+    /* The death may already show while sentences are submitted. */
+    nashra_status st = jobs_submit(p, "die", &params, &err);
+    for (int i = 0; i < 10 && !st; i++)
+        st = jobs_submit(p, "slow", &params, &err);
+    clip c = CLIP_INIT;
+    for (int i = 0; i < 12 && !st; i++)
+        st = jobs_take(p, &c, NULL, &err);
+    assert_int_equal(st, NASHRA_ESYNTH);
+    assert_non_null(strstr(err.message, "synthesis worker"));
+    assert_non_null(strstr(err.message, "killed by signal 9"));
+    assert_null(strchr(err.message, '\n'));
+    /* For good. */
+    assert_int_equal(jobs_submit(p, "more", &params, &err), NASHRA_ESYNTH);
+    clip_free(&c);
+    jobs_destroy(p);
+}
+
+static void killed_from_outside(void **state)
+{
+    (void)state;
+    jobs_pool *p = NULL;
+    nashra_error err = {0};
+    assert_int_equal(jobs_create(2, fake_work, NULL, NULL, &p, &err), NASHRA_OK);
+    pid_t victim = jobs_worker_pid(p, 1);
+    assert_int_equal(kill(victim, SIGKILL), 0);
+    for (int i = 0; i < 30; i++)
+        assert_true(jobs_submit(p, "slow", &params, &err) == NASHRA_OK ||
+                    err.status == NASHRA_ESYNTH);
+    clip c = CLIP_INIT;
+    nashra_status st = NASHRA_OK;
+    for (int i = 0; i < 30 && !st; i++)
+        st = jobs_take(p, &c, NULL, &err);
+    assert_int_equal(st, NASHRA_ESYNTH);
+    char want[64];
+    snprintf(want, sizeof want, "synthesis worker 2 (pid %ld) was killed by signal 9",
+             (long)victim);
+    assert_non_null(strstr(err.message, want));
+    clip_free(&c);
+    jobs_destroy(p);
+}
+
+static volatile sig_atomic_t stop;
+
+static void canceled(void **state)
+{
+    (void)state;
+    jobs_pool *p = NULL;
+    nashra_error err = {0};
+    stop = 0;
+    assert_int_equal(jobs_create(2, fake_work, NULL, &stop, &p, &err), NASHRA_OK);
+    assert_int_equal(jobs_submit(p, "slow", &params, &err), NASHRA_OK);
+    stop = 1;
+    clip c = CLIP_INIT;
+    assert_int_equal(jobs_take(p, &c, NULL, &err), NASHRA_ECANCELED);
+    clip_free(&c);
+    jobs_destroy(p);
+}
+
+static void bad_counts(void **state)
+{
+    (void)state;
+    jobs_pool *p = NULL;
+    nashra_error err = {0};
+    assert_int_equal(jobs_create(0, fake_work, NULL, NULL, &p, &err), NASHRA_EINVAL);
+    assert_int_equal(jobs_create(JOBS_MAX + 1, fake_work, NULL, NULL, &p, &err), NASHRA_EINVAL);
+    assert_null(p);
+    assert_true(jobs_available_cores() >= 1);
+    jobs_destroy(NULL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(in_order),
+        cmocka_unit_test(errors_belong_to_their_sentence),
+        cmocka_unit_test(discarding),
+        cmocka_unit_test(a_dead_worker_fails_the_pool),
+        cmocka_unit_test(killed_from_outside),
+        cmocka_unit_test(canceled),
+        cmocka_unit_test(bad_counts),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
