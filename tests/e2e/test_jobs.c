@@ -365,29 +365,10 @@ static void cache_default_place_and_cap(void **state)
 /* Starts nashra with the NULL-terminated arguments, its standard error into err_path. */
 static pid_t spawn(const char *err_path, ...)
 {
-    const char *argv[64] = {NASHRA_BINARY};
-    size_t argc = 1;
     va_list ap;
     va_start(ap, err_path);
-    const char *a;
-    while ((a = va_arg(ap, const char *)) && argc < 63)
-        argv[argc++] = a;
+    pid_t pid = spawn_v(NULL, NULL, err_path, ap);
     va_end(ap);
-    argv[argc] = NULL;
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        int in = open("/dev/null", O_RDONLY);
-        int out = open("/dev/null", O_WRONLY);
-        int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (in < 0 || out < 0 || err < 0)
-            _exit(99);
-        dup2(in, 0);
-        dup2(out, 1);
-        dup2(err, 2);
-        execv(argv[0], (char *const *)argv);
-        _exit(98);
-    }
     return pid;
 }
 

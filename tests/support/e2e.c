@@ -35,7 +35,8 @@ void write_file(const char *path, const char *data, size_t len)
     assert_int_equal(fclose(f), 0);
 }
 
-run_result run_v(const char *stdin_path, va_list args)
+pid_t spawn_v(const char *stdin_path, const char *out_path, const char *err_path,
+              va_list args)
 {
     const char *argv[64] = {NASHRA_BINARY};
     size_t argc = 1;
@@ -43,14 +44,11 @@ run_result run_v(const char *stdin_path, va_list args)
     while ((a = va_arg(args, const char *)) && argc < 63)
         argv[argc++] = a;
     argv[argc] = NULL;
-
-    WORK(out_path, "stdout");
-    WORK(err_path, "stderr");
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
         int in = open(stdin_path ? stdin_path : "/dev/null", O_RDONLY);
-        int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int out = open(out_path ? out_path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0600);
         int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
         if (in < 0 || out < 0 || err < 0)
             _exit(99);
@@ -60,6 +58,14 @@ run_result run_v(const char *stdin_path, va_list args)
         execv(argv[0], (char *const *)argv);
         _exit(98);
     }
+    return pid;
+}
+
+run_result run_v(const char *stdin_path, va_list args)
+{
+    WORK(out_path, "stdout");
+    WORK(err_path, "stderr");
+    pid_t pid = spawn_v(stdin_path, out_path, err_path, args);
     int ws;
     assert_int_equal(waitpid(pid, &ws, 0), pid);
     run_result r;

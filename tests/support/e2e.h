@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 /* The scratch folder: a "...XXXXXX" template the test file defines; mkdtemp fills it in. */
 extern char workdir[];
@@ -29,6 +30,12 @@ typedef struct run_result {
 /* Runs the nashra binary with the NULL-terminated arguments after stdin_path (standard input
  * from that file, or /dev/null when it is NULL) and waits for it. */
 run_result run(const char *stdin_path, ...);
+
+/* Starts the nashra binary with the NULL-terminated arguments in args and returns its pid
+ * without waiting: standard input from stdin_path (or /dev/null), output to out_path (or
+ * /dev/null), errors to err_path. */
+pid_t spawn_v(const char *stdin_path, const char *out_path, const char *err_path,
+              va_list args);
 run_result run_v(const char *stdin_path, va_list args);
 
 void result_free(run_result *r);
