@@ -119,6 +119,35 @@ static void loudness(void **state)
     free(x);
 }
 
+/* A peak between samples: a quarter-rate sine at 45 degrees has its samples 3 dB below its
+ * crests, which the true-peak meter finds again (EBU Tech 3341, true-peak cases), in each of
+ * two channels and at the rates nashra writes. */
+static void true_peak_between_samples(void **state)
+{
+    (void)state;
+    static const int rates[] = {22050, 44100, 48000};
+    for (size_t r = 0; r < sizeof rates / sizeof *rates; r++) {
+        size_t n = (size_t)rates[r] * 3;
+        float *x = malloc(n * 2 * sizeof *x);
+        assert_non_null(x);
+        for (size_t i = 0; i < n; i++) {
+            x[2 * i] = (float)(0.5 * sin(M_PI / 2 * (double)i + M_PI / 4));
+            x[2 * i + 1] = (float)(0.25 * sin(M_PI / 2 * (double)i + M_PI / 4));
+        }
+        nashra_error err = {0};
+        audio_meter *m;
+        assert_int_equal(audio_meter_create(rates[r], 2, &m, &err), NASHRA_OK);
+        assert_int_equal(audio_meter_add(m, x, n, &err), NASHRA_OK);
+        audio_loudness l;
+        assert_int_equal(audio_meter_report(m, &l, &err), NASHRA_OK);
+        if (fabs(l.true_peak - 20 * log10(0.5)) > 0.1)
+            fail_msg("%d Hz: true peak %.3f dBTP, expected %.3f", rates[r], l.true_peak,
+                     20 * log10(0.5));
+        audio_meter_destroy(m);
+        free(x);
+    }
+}
+
 static void limiting(void **state)
 {
     (void)state;
@@ -431,7 +460,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(trimming),  cmocka_unit_test(resampling),
-        cmocka_unit_test(loudness),  cmocka_unit_test(limiting),
+        cmocka_unit_test(loudness),  cmocka_unit_test(true_peak_between_samples),
+        cmocka_unit_test(limiting),
         cmocka_unit_test(limiter_gain_is_smooth),
         cmocka_unit_test(id3_tag),   cmocka_unit_test(output_containers),
     };
