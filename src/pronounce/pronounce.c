@@ -218,10 +218,13 @@ static bool put_definite(const char *sp, buf *out)
     return true;
 }
 
-static bool starts_with_article(const char *w)
+/* Whether the word w[0..len) starts with the article (ال, or لِل). */
+static bool starts_with_article(const char *w, size_t len)
 {
-    return !memcmp(w, ALIF LAM, 4) ||
-           (!memcmp(w, LAM, 2) && utf8_decode(w + 2, 2, &(size_t){0}) == AR_KASRA);
+    if (len >= 4 && !memcmp(w, ALIF LAM, 4))
+        return true;
+    size_t n;
+    return len >= 4 && !memcmp(w, LAM, 2) && utf8_decode(w + 2, len - 2, &n) == AR_KASRA;
 }
 
 /* Turns the nominative endings of the words in out[from..] genitive: a damma becomes a kasra
@@ -237,7 +240,7 @@ static void make_genitive(buf *out, size_t from, bool definite)
         while (end < len && s[end] != ' ')
             end++;
         bool last_word = end == len;
-        bool def = definite || starts_with_article(s + w);
+        bool def = definite || starts_with_article(s + w, end - w);
         size_t n;
         if (end > w) {
             unsigned cp = utf8_decode_last(s + w, end - w, &n);
