@@ -360,6 +360,23 @@ static bool gather_keys(const sentence *st, size_t i, keys *k)
     return true;
 }
 
+/* Two sukuns do not meet across words: a word ending in a sukun takes a helping vowel before a
+ * word that starts with a wasl alif (أَعْلَنَتِ الْأُمَمُ، عَنِ الْ), a fatha on مِنْ (مِنَ الْ). Each
+ * mark is two bytes, so the text keeps its length. */
+static void join_over_wasl(buf *out)
+{
+    static const char sukun[] = "\xD9\x92", min[] = "\xD9\x85\xD9\x90\xD9\x86";
+    for (size_t i = 0; out->data && i + 4 < out->len; i++) {
+        char *p = out->data + i;
+        if (memcmp(p, sukun, 2) || p[2] != ' ' || memcmp(p + 3, ALIF, 2))
+            continue;
+        if (i + 5 < out->len && arabic_is_mark(utf8_decode(p + 5, out->len - i - 5, &(size_t){0})))
+            continue; /* an alif with a mark of its own is not wasl */
+        bool is_min = i >= 6 && !memcmp(p - 6, min, 6) && (i == 6 || p[-7] == ' ');
+        p[1] = (char)(0x80 | ((is_min ? AR_FATHA : AR_KASRA) & 0x3F));
+    }
+}
+
 nashra_status pronounce_sentence(const char *spoken, const pron_options *opts, buf *out,
                                  nashra_error *err)
 {
@@ -418,5 +435,7 @@ nashra_status pronounce_sentence(const char *spoken, const pron_options *opts, b
     buf_free(&word);
     if (!ok)
         return error_set(err, NASHRA_ENOMEM, "out of memory while preparing speech");
+    if (!o->no_rewrite)
+        join_over_wasl(out);
     return NASHRA_OK;
 }
