@@ -24,8 +24,9 @@ enum {
     AR_ALIF_WASLA = 0x0671
 };
 
-/* Appends the key of s[0..len) to out: marks and tatweel dropped, alif's hamza seats folded to
- * bare alif, Latin lowercased, runs of spaces made one. */
+/* Appends the key of s[0..len) to out: marks and tatweel dropped, Latin lowercased, runs of
+ * spaces made one. (A lexicon also files an entry with hamza on its alif under the bare
+ * alif; see pronlex.c.) */
 bool pron_key(const char *s, size_t len, buf *out);
 
 /* Appends s[0..len) with every letter's marks in espeak-ng's order (shadda first) and the

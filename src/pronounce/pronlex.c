@@ -75,9 +75,7 @@ bool pron_key(const char *s, size_t len, buf *out)
         if (space && !buf_putc(out, ' '))
             return false;
         space = false;
-        if (cp == 0x0623 || cp == 0x0625 || cp == 0x0622 || cp == 0x0671)
-            cp = 0x0627; /* hamza seats of alif: writers drop them */
-        else if (cp >= 'A' && cp <= 'Z')
+        if (cp >= 'A' && cp <= 'Z')
             cp += 'a' - 'A';
         if (!buf_put_cp(out, cp))
             return false;
@@ -189,36 +187,47 @@ static const char *intern_file(pron_lexicon *lx, const char *name)
     return f[lx->nfiles++];
 }
 
+/* Appends an entry with its key and spelling made already (both taken over). */
+static nashra_status add_entry_key(pron_lexicon *lx, const char *file, size_t line, char *key,
+                                   char *spelling, nashra_error *err)
+{
+    pron_entry *grown = array_grow(lx->entries, &lx->cap, lx->count, sizeof *lx->entries, 256);
+    if (!grown) {
+        free(key);
+        free(spelling);
+        return error_set(err, NASHRA_ENOMEM, "out of memory while reading %s", file);
+    }
+    lx->entries = grown;
+    pron_entry *e = &lx->entries[lx->count];
+    e->first = strcspn(key, " ");
+    e->words = 1;
+    for (const char *k = key; *k; k++)
+        e->words += *k == ' ';
+    e->order = lx->count;
+    e->file = file;
+    e->line = line;
+    e->key = key;
+    e->spelling = spelling;
+    lx->count++;
+    return NASHRA_OK;
+}
+
 static nashra_status add_entry(pron_lexicon *lx, const char *file, size_t line,
                                const char *surface, size_t slen, const char *spelling,
                                size_t plen, nashra_error *err)
 {
     buf key = BUF_INIT, sp = BUF_INIT;
-    if (!pron_key(surface, slen, &key) || !pron_reorder_marks(spelling, plen, &sp))
-        goto nomem;
+    if (!pron_key(surface, slen, &key) || !pron_reorder_marks(spelling, plen, &sp)) {
+        buf_free(&key);
+        buf_free(&sp);
+        return error_set(err, NASHRA_ENOMEM, "out of memory while reading %s", file);
+    }
     if (!key.len) {
         buf_free(&key);
         buf_free(&sp);
         return error_set(err, NASHRA_EINPUT, "%s:%zu: the surface form is empty", file, line);
     }
-    if (!(lx->entries = array_grow(lx->entries, &lx->cap, lx->count, sizeof *lx->entries, 256)))
-        goto nomem;
-    pron_entry *e = &lx->entries[lx->count];
-    e->first = strcspn(key.data, " ");
-    e->words = 1;
-    for (size_t i = 0; i < key.len; i++)
-        e->words += key.data[i] == ' ';
-    e->order = lx->count;
-    e->file = file;
-    e->line = line;
-    e->key = buf_take(&key);
-    e->spelling = buf_take(&sp);
-    lx->count++;
-    return NASHRA_OK;
-nomem:
-    buf_free(&key);
-    buf_free(&sp);
-    return error_set(err, NASHRA_ENOMEM, "out of memory while reading %s", file);
+    return add_entry_key(lx, file, line, buf_take(&key), buf_take(&sp), err);
 }
 
 /* The entries [from, count) must not repeat a key among themselves. */
@@ -248,6 +257,54 @@ static nashra_status check_duplicates(const pron_lexicon *lx, size_t from, nashr
                            v[i]->file, v[i]->line, v[i]->key, v[i - 1]->line);
     free(v);
     return rc;
+}
+
+static const pron_entry *first_word_range_in(const pron_entry *entries, size_t count,
+                                             const char *key, size_t len, size_t *found);
+
+/* Writers often leave out the hamza of an alif (اسرائيل for إسرائيل): each new entry whose
+ * surface has أ إ آ or ٱ is also found under the bare alif, unless another entry is known by
+ * that spelling (إن and أن stay apart: only a text's own seat decides between them). */
+static nashra_status add_bare_alif_variants(pron_lexicon *lx, size_t from, nashra_error *err)
+{
+    size_t end = lx->count;
+    for (size_t i = from; i < end; i++) {
+        const char *key = lx->entries[i].key;
+        if (!strstr(key, "\xD8\xA3") && !strstr(key, "\xD8\xA5") && !strstr(key, "\xD8\xA2") &&
+            !strstr(key, "\xD9\xB1"))
+            continue;
+        buf bare = BUF_INIT;
+        size_t len = strlen(key);
+        for (size_t k = 0, n; k < len; k += n) {
+            unsigned cp = utf8_decode(key + k, len - k, &n);
+            if (cp == 0x0623 || cp == 0x0625 || cp == 0x0622 || cp == 0x0671)
+                cp = 0x0627;
+            if (!buf_put_cp(&bare, cp)) {
+                buf_free(&bare);
+                return error_set(err, NASHRA_ENOMEM, "out of memory while reading a lexicon");
+            }
+        }
+        /* Known already: in the sorted entries of earlier files, or among this file's. */
+        size_t n;
+        const pron_entry *same = first_word_range_in(lx->entries, from, bare.data,
+                                                     strcspn(bare.data, " "), &n);
+        bool taken = false;
+        for (size_t j = 0; j < n && !taken; j++)
+            taken = !strcmp(same[j].key, bare.data);
+        for (size_t j = from; j < lx->count && !taken; j++)
+            taken = !strcmp(lx->entries[j].key, bare.data);
+        nashra_status rc = NASHRA_OK;
+        if (!taken) {
+            const pron_entry *e = &lx->entries[i];
+            char *spelling = strdup(e->spelling);
+            rc = spelling ? add_entry_key(lx, e->file, e->line, buf_take(&bare), spelling, err)
+                          : error_set(err, NASHRA_ENOMEM, "out of memory");
+        }
+        buf_free(&bare);
+        if (rc)
+            return rc;
+    }
+    return NASHRA_OK;
 }
 
 nashra_status pron_lexicon_add(pron_lexicon *lx, const char *name, const char *text, size_t len,
@@ -318,6 +375,8 @@ nashra_status pron_lexicon_add(pron_lexicon *lx, const char *name, const char *t
     }
     if (!rc)
         rc = check_duplicates(lx, from, err);
+    if (!rc)
+        rc = add_bare_alif_variants(lx, from, err);
     if (rc) {
         for (size_t k = from; k < lx->count; k++) {
             free(lx->entries[k].key);
@@ -368,13 +427,13 @@ nashra_status pron_lexicon_add_file(pron_lexicon *lx, const char *path, nashra_e
 }
 
 /* The entries whose first word's key is key[0..len): *count of them from the returned one. */
-static const pron_entry *first_word_range(const pron_lexicon *lx, const char *key, size_t len,
-                                          size_t *count)
+static const pron_entry *first_word_range_in(const pron_entry *entries, size_t count,
+                                             const char *key, size_t len, size_t *found)
 {
-    size_t lo = 0, hi = lx->count;
+    size_t lo = 0, hi = count;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        const pron_entry *e = &lx->entries[mid];
+        const pron_entry *e = &entries[mid];
         size_t n = e->first < len ? e->first : len;
         int c = memcmp(e->key, key, n);
         if (c < 0 || (c == 0 && e->first < len))
@@ -383,11 +442,16 @@ static const pron_entry *first_word_range(const pron_lexicon *lx, const char *ke
             hi = mid;
     }
     size_t end = lo;
-    while (end < lx->count && lx->entries[end].first == len &&
-           !memcmp(lx->entries[end].key, key, len))
+    while (end < count && entries[end].first == len && !memcmp(entries[end].key, key, len))
         end++;
-    *count = end - lo;
-    return *count ? &lx->entries[lo] : NULL;
+    *found = end - lo;
+    return *found ? &entries[lo] : NULL;
+}
+
+static const pron_entry *first_word_range(const pron_lexicon *lx, const char *key, size_t len,
+                                          size_t *count)
+{
+    return first_word_range_in(lx->entries, lx->count, key, len, count);
 }
 
 const char *pron_lexicon_match(const pron_lexicon *lx, const char *first, size_t first_len,

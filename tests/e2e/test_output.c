@@ -98,7 +98,9 @@ static double energy(const char *path, long long from, long long to)
 }
 
 /* Captions: the n-th cue's start in the VTT equals the JSON's sentence start within 50 ms. */
-static void check_captions(const char *audio, json_t *j, int rate)
+/* quiet: how much quieter than a cue the 80 ms before it must be (a music bed under the
+ * headlines plays there by design). */
+static void check_captions(const char *audio, json_t *j, int rate, double quiet)
 {
     char path[600];
     snprintf(path, sizeof path, "%.*s.vtt", (int)(strrchr(audio, '.') - audio), audio);
@@ -134,7 +136,7 @@ static void check_captions(const char *audio, json_t *j, int rate)
             double inside = energy(audio, a, b);
             assert_true(inside > 1e-5);
             if (a > rate / 5)
-                assert_true(energy(audio, a - rate * 8 / 100, a) < inside / 20);
+                assert_true(energy(audio, a - rate * 8 / 100, a) < inside / quiet);
             cues++;
         }
     }
@@ -228,8 +230,7 @@ static void profiles(void **state)
         assert_int_equal(audio_measure_file(out, &l, &e), NASHRA_OK);
         if (c->target != 0 && (fabs(l.integrated - c->target) > 0.5 || l.true_peak > c->ceiling + 0.1))
             fail_msg("%s: %.2f LUFS, %.2f dBTP", c->file, l.integrated, l.true_peak);
-        check_captions(c->major == SF_FORMAT_WAV || c->major == SF_FORMAT_FLAC ? out : out, j,
-                       c->rate);
+        check_captions(out, j, c->rate, 20);
         json_decref(j);
     }
 }
@@ -331,7 +332,7 @@ static void jingles_and_split(void **state)
     assert_true(fabs(l.integrated - -23) <= 0.5 && l.true_peak <= -0.9);
     /* The intro is loud (matched to the speech), and the bed sounds before the headline. */
     assert_true(energy(mixed, 4800, 48000) > 1e-4);
-    check_captions(mixed, jm, 48000);
+    check_captions(mixed, jm, 48000, 8);
     /* Split: one file a story, each on target with its own sidecars. */
     for (int i = 1; i <= 2; i++) {
         char path[600];
@@ -340,7 +341,7 @@ static void jingles_and_split(void **state)
         assert_true(fabs(l.integrated - -23) <= 0.5 && l.true_peak <= -0.9);
         json_t *js = load_json(path, ".json");
         assert_int_equal(json_array_size(json_object_get(js, "stories")), 1);
-        check_captions(path, js, 48000);
+        check_captions(path, js, 48000, 8);
         json_decref(js);
     }
     json_decref(jp);

@@ -39,11 +39,16 @@ static void user_lexicon(void **state)
     r = run(NULL, "normalize", "--lexicon", lex, in, NULL);
     if (r.status != 0)
         fail_msg("%s", r.err);
-    char *expected = strdup("إلى نَاغُورْنُو قَرَهْ بَاغْ ثم عاد إلى سْبْرِينْغْفِيلْدْ.");
-    table_shadda_first(expected);
-    if (!strstr(r.out, expected))
-        fail_msg("'%s' not in:\n%s", expected, r.out);
-    free(expected);
+    /* The user's names, also after a preposition; the words between are the shipped
+     * lexicon's business. */
+    static const char *const wanted[] = {"إلى نَاغُورْنُو قَرَهْ بَاغْ", "إلى سْبْرِينْغْفِيلْدْ."};
+    for (size_t i = 0; i < 2; i++) {
+        char *expected = strdup(wanted[i]);
+        table_shadda_first(expected);
+        if (!strstr(r.out, expected))
+            fail_msg("'%s' not in:\n%s", expected, r.out);
+        free(expected);
+    }
     result_free(&r);
 
     r = run(NULL, "normalize", "--latin", "english", in, NULL);
