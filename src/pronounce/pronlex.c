@@ -144,7 +144,7 @@ static bool entry_ok(const char *surface, const char *spelling, char *why, size_
                      "letter, mark or space; write phonemes as [[...]]", cp);
             return false;
         }
-        letters |= cp != ' ';
+        letters |= arabic_is_letter(cp);
     }
     if (!letters) {
         snprintf(why, cap, "the spelling is empty");

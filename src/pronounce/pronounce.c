@@ -257,7 +257,7 @@ static void make_genitive(buf *out, size_t from, bool definite)
 static bool put_match(const match *m, bool genitive, buf *out)
 {
     const char *sp = m->spelling;
-    if (!memcmp(sp, "[[", 2)) {
+    if (!strncmp(sp, "[[", 2)) {
         if (m->prefix_len && (!put_prefix(m, out) || !buf_putc(out, ' ')))
             return false;
         if (m->mode == ART_ADD || m->mode == ART_ADD_LAM)

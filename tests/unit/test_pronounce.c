@@ -78,6 +78,7 @@ static void lexicon_errors(void **state)
         {"غوغل\tgoogle\n", "x.tsv:1: the spelling has a character (U+0067)"},
         {"غو$غل\tغُوغِلْ\n", "x.tsv:1: the surface form has a character (U+0024)"},
         {"غوغل\t   \n", "x.tsv:1: the spelling is empty"},
+        {"غوغل\t\xd9\xb0\n", "x.tsv:1: the spelling is empty"},
         {"ok\tأُوكِي\n\xff\xfe\n", "x.tsv:2: invalid UTF-8"},
         {"\xd9\x8e\tأُوكِي\n", "x.tsv:1: the surface form is empty"},
     };
