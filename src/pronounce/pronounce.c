@@ -178,6 +178,18 @@ static unsigned proclitic_vowel(const char *c)
     return AR_FATHA;
 }
 
+/* Whether the match stands behind a preposition (ب ك ل, the lam of لل) that makes it
+ * genitive. */
+static bool ends_in_preposition(const match *m)
+{
+    if (m->mode == ART_LAM || m->mode == ART_ADD_LAM)
+        return true;
+    if (m->prefix_len < 2)
+        return false;
+    const char *last = m->prefix + m->prefix_len - 2;
+    return !memcmp(last, "\xD8\xA8", 2) || !memcmp(last, "\xD9\x83", 2) || !memcmp(last, LAM, 2);
+}
+
 static bool put_prefix(const match *m, buf *out)
 {
     for (size_t i = 0; i < m->prefix_len; i += 2) {
@@ -325,18 +337,18 @@ static bool governs_genitive(const sentence *st, size_t word)
     return false;
 }
 
+/* The keys of a word and of the words after it, up to the most an entry holds, each ended by
+ * a NUL in one buffer. */
 typedef struct keys {
     buf all;
-    size_t off[ENTRY_MAX_WORDS], len[ENTRY_MAX_WORDS];
-    const char *next[ENTRY_MAX_WORDS - 1];
-    char store[ENTRY_MAX_WORDS - 1][KEY_MAX];
-    size_t count;
+    size_t first_len;                        /* of the first word's key */
+    const char *next[ENTRY_MAX_WORDS - 1];   /* the other words' keys, into all */
+    size_t count;                            /* words */
 } keys;
 
-/* The keys of word i and of the words after it joined by single spaces, up to the most an
- * entry holds. */
 static bool gather_keys(const sentence *st, size_t i, keys *k)
 {
+    size_t off[ENTRY_MAX_WORDS];
     k->count = 0;
     buf_clear(&k->all);
     for (size_t w = i; w < st->n && k->count < ENTRY_MAX_WORDS; w += 2) {
@@ -346,33 +358,30 @@ static bool gather_keys(const sentence *st, size_t i, keys *k)
         if (!pron_key(st->s + st->t[w].start, st->t[w].len, &k->all))
             return false;
         size_t len = k->all.len - at;
-        if (!len || len >= KEY_MAX)
+        if (!len || len >= KEY_MAX || !buf_putc(&k->all, '\0'))
             break;
-        k->off[k->count] = at;
-        k->len[k->count] = len;
-        if (k->count) {
-            memcpy(k->store[k->count - 1], k->all.data + at, len);
-            k->store[k->count - 1][len] = '\0';
-            k->next[k->count - 1] = k->store[k->count - 1];
-        }
-        k->count++;
+        off[k->count++] = at;
     }
+    /* Pointers only now: the buffer may have moved while it grew. */
+    k->first_len = k->count ? strlen(k->all.data) : 0;
+    for (size_t w = 1; w < k->count; w++)
+        k->next[w - 1] = k->all.data + off[w];
     return true;
 }
 
 /* Two sukuns do not meet across words: a word ending in a sukun takes a helping vowel before a
  * word that starts with a wasl alif (أَعْلَنَتِ الْأُمَمُ، عَنِ الْ), a fatha on مِنْ (مِنَ الْ). Each
  * mark is two bytes, so the text keeps its length. */
-static void join_over_wasl(buf *out)
+static void join_over_wasl(buf *out, size_t from)
 {
     static const char sukun[] = "\xD9\x92", min[] = "\xD9\x85\xD9\x90\xD9\x86";
-    for (size_t i = 0; out->data && i + 4 < out->len; i++) {
+    for (size_t i = from; out->data && i + 4 < out->len; i++) {
         char *p = out->data + i;
         if (memcmp(p, sukun, 2) || p[2] != ' ' || memcmp(p + 3, ALIF, 2))
             continue;
         if (i + 5 < out->len && arabic_is_mark(utf8_decode(p + 5, out->len - i - 5, &(size_t){0})))
             continue; /* an alif with a mark of its own is not wasl */
-        bool is_min = i >= 6 && !memcmp(p - 6, min, 6) && (i == 6 || p[-7] == ' ');
+        bool is_min = i >= from + 6 && !memcmp(p - 6, min, 6) && (i == from + 6 || p[-7] == ' ');
         p[1] = (char)(0x80 | ((is_min ? AR_FATHA : AR_KASRA) & 0x3F));
     }
 }
@@ -382,6 +391,7 @@ nashra_status pronounce_sentence(const char *spoken, const pron_options *opts, b
 {
     static const pron_options defaults = {NULL, false, false, false, PRON_PARTIAL_KEEP};
     const pron_options *o = opts ? opts : &defaults;
+    const size_t start = out->len; /* out may hold text before this sentence */
     sentence st = {spoken, NULL, 0, 0};
     keys k = {.all = BUF_INIT};
     buf word = BUF_INIT;
@@ -404,11 +414,8 @@ nashra_status pronounce_sentence(const char *spoken, const pron_options *opts, b
             match m;
             ok = gather_keys(&st, i, &k);
             if (ok && k.count &&
-                find_entry(o, k.all.data, k.len[0], k.next, k.count - 1, &m)) {
-                bool genitive = m.prefix_len >= 2 &&
-                                (proclitic_vowel(m.prefix + m.prefix_len - 2) == AR_KASRA ||
-                                 !memcmp(m.prefix + m.prefix_len - 2, "\xD9\x83", 2));
-                genitive |= m.mode == ART_LAM || m.mode == ART_ADD_LAM;
+                find_entry(o, k.all.data, k.first_len, k.next, k.count - 1, &m)) {
+                bool genitive = ends_in_preposition(&m);
                 genitive |= prev_word >= 0 && m.prefix_len == 0 &&
                             governs_genitive(&st, (size_t)prev_word);
                 buf_clear(&word);
@@ -436,6 +443,6 @@ nashra_status pronounce_sentence(const char *spoken, const pron_options *opts, b
     if (!ok)
         return error_set(err, NASHRA_ENOMEM, "out of memory while preparing speech");
     if (!o->no_rewrite)
-        join_over_wasl(out);
+        join_over_wasl(out, start);
     return NASHRA_OK;
 }

@@ -344,33 +344,33 @@ int main(int argc, char **argv)
     nashra_error err = {0};
     if (synth_setup(&params, &err))
         die(err.message);
-    const pron_options full = {NULL, false, false, false, PRON_PARTIAL_KEEP};
     int rc = 0;
     for (int f = optind; f < argc; f++) {
         gold_set g = {0};
         load_gold(&g, argv[f], limit);
-        reader systems[9];
+        /* Who reads: plain espeak-ng, nashra, and with --stages or --partial nashra changed
+         * in one way (the group each row belongs to: 0 always, 1 stages, 2 partial). */
+        static const struct {
+            int group;
+            reader r;
+        } all[] = {
+            {0, {"plain espeak-ng", SYS_PLAIN, false, {0}, false, 0, 0}},
+            {0, {"nashra", SYS_NASHRA, false, {0}, false, 0, 0}},
+            {1, {"nashra without numbers", SYS_NASHRA, true, {0}, false, 0, 0}},
+            {1, {"nashra without lexicon", SYS_NASHRA, false, {.no_lexicon = true}, false, 0, 0}},
+            {1, {"nashra without rewrite", SYS_NASHRA, false, {.no_rewrite = true}, false, 0, 0}},
+            {2, {"partial marks kept", SYS_NASHRA, false, {0}, true, 0, 0}},
+            {2, {"partial marks stripped", SYS_NASHRA, false, {.partial = PRON_PARTIAL_STRIP},
+                 true, 0, 0}},
+            {2, {"partial marks all stripped", SYS_NASHRA, false,
+                 {.partial = PRON_PARTIAL_STRIP_ALL}, true, 0, 0}},
+        };
+        reader systems[sizeof all / sizeof all[0]];
         size_t ns = 0;
-        systems[ns++] = (reader){"plain espeak-ng", SYS_PLAIN, false, full, false, 0, 0};
-        systems[ns++] = (reader){"nashra", SYS_NASHRA, false, full, false, 0, 0};
-        if (stages) {
-            pron_options o = full;
-            systems[ns++] = (reader){"nashra without numbers", SYS_NASHRA, true, o, false, 0, 0};
-            o.no_lexicon = true;
-            systems[ns++] = (reader){"nashra without lexicon", SYS_NASHRA, false, o, false, 0, 0};
-            o = full;
-            o.no_rewrite = true;
-            systems[ns++] = (reader){"nashra without rewrite", SYS_NASHRA, false, o, false, 0, 0};
-        }
-        if (partial) {
-            pron_options o = full;
-            systems[ns++] = (reader){"partial marks kept", SYS_NASHRA, false, o, true, 0, 0};
-            o.partial = PRON_PARTIAL_STRIP;
-            systems[ns++] = (reader){"partial marks stripped", SYS_NASHRA, false, o, true, 0, 0};
-            o.partial = PRON_PARTIAL_STRIP_ALL;
-            systems[ns++] = (reader){"partial marks all stripped", SYS_NASHRA, false, o, true, 0,
-                                     0};
-        }
+        for (size_t k = 0; k < sizeof all / sizeof all[0]; k++)
+            if (all[k].group == 0 || (all[k].group == 1 && stages) ||
+                (all[k].group == 2 && partial))
+                systems[ns++] = all[k].r;
         for (size_t i = 0; i < g.count; i++) {
             buf ready = BUF_INIT;
             if (!pronounce_rewrite(g.items[i].gold, strlen(g.items[i].gold), PRON_PARTIAL_KEEP,
