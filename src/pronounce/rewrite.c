@@ -63,6 +63,29 @@ static bool has_vowel(const letter *l)
     return false;
 }
 
+static void drop_mark(letter *l, unsigned mark)
+{
+    unsigned k = 0;
+    for (unsigned i = 0; i < l->nmarks; i++)
+        if (l->mark[i] != mark)
+            l->mark[k++] = l->mark[i];
+    l->nmarks = k;
+}
+
+/* Puts l at index i, moving the letters from i on; the caller checks there is room. */
+static void insert_letter(word *w, size_t i, letter l)
+{
+    memmove(&w->l[i + 1], &w->l[i], (w->n - i) * sizeof w->l[0]);
+    w->l[i] = l;
+    w->n++;
+}
+
+static void drop_letter(word *w, size_t i)
+{
+    memmove(&w->l[i], &w->l[i + 1], (w->n - i - 1) * sizeof w->l[0]);
+    w->n--;
+}
+
 static bool is_clitic(unsigned cp)
 {
     return cp == AR_WAW || cp == 0x0641 || cp == 0x0628 || cp == 0x0643 || cp == AR_LAM;
@@ -183,13 +206,8 @@ static void sun_letter_after_article(word *w)
     if (lam != 1 || w->n < 3 || w->l[0].cp != AR_ALIF || !bare(&w->l[1]))
         return;
     letter *sun = &w->l[lam + 1];
-    if (arabic_is_sun_letter(sun->cp) && has_mark(sun, AR_SHADDA) && has_vowel(sun)) {
-        unsigned k = 0;
-        for (unsigned i = 0; i < sun->nmarks; i++)
-            if (sun->mark[i] != AR_SHADDA)
-                sun->mark[k++] = sun->mark[i];
-        sun->nmarks = k;
-    }
+    if (arabic_is_sun_letter(sun->cp) && has_mark(sun, AR_SHADDA) && has_vowel(sun))
+        drop_mark(sun, AR_SHADDA);
 }
 
 /* A doubled و or ي is read by espeak-ng 1.51 as a long vowel (قُوَّاتُ: u: a:, -ِيَّةُ: i: a):
@@ -200,24 +218,13 @@ static void double_glides(word *w)
         letter *l = &w->l[i];
         if ((l->cp != AR_WAW && l->cp != AR_YA) || !has_mark(l, AR_SHADDA) || !has_vowel(l))
             continue;
-        letter second = {l->cp, {0}, 0};
-        for (unsigned k = 0; k < l->nmarks; k++)
-            if (l->mark[k] != AR_SHADDA)
-                second.mark[second.nmarks++] = l->mark[k];
-        l->mark[0] = AR_SUKUN;
-        l->nmarks = 1;
-        memmove(&w->l[i + 2], &w->l[i + 1], (w->n - i - 1) * sizeof w->l[0]);
-        w->l[i + 1] = second;
-        w->n++;
-        i++;
+        letter second = *l;
+        drop_mark(&second, AR_SHADDA);
+        *l = (letter){l->cp, {AR_SUKUN}, 1};
+        insert_letter(w, ++i, second);
     }
 }
 
-static void drop_letter(word *w, size_t i)
-{
-    memmove(&w->l[i], &w->l[i + 1], (w->n - i - 1) * sizeof w->l[0]);
-    w->n--;
-}
 
 static bool only_mark(const letter *l, unsigned mark)
 {
@@ -266,10 +273,7 @@ static void mark_glides(word *w)
         if ((l->cp != AR_WAW && l->cp != AR_YA) || !has_short_vowel(l) ||
             has_mark(l, AR_SHADDA) || !has_short_vowel(&w->l[i - 1]))
             continue;
-        memmove(&w->l[i + 1], &w->l[i], (w->n - i) * sizeof w->l[0]);
-        w->l[i] = (letter){0x0640, {0}, 0};
-        w->n++;
-        i++;
+        insert_letter(w, i++, (letter){0x0640, {0}, 0});
     }
 }
 
