@@ -31,7 +31,6 @@ struct nashra_seen {
     char *path;
     seen_entry *entries;
     size_t count, cap;
-    bool changed;
 };
 
 static bool add_hash(nashra_seen *s, const char *hash, long long when)
@@ -125,9 +124,12 @@ nashra_status nashra_seen_open(const char *path, nashra_seen **out, nashra_error
     return NASHRA_OK;
 }
 
-static void hash_id(const char *id, char hash[65])
+static bool has_hash(const nashra_seen *s, const char *hash)
 {
-    sha256_hex(id, strlen(id), hash);
+    for (size_t i = 0; i < s->count; i++)
+        if (memcmp(s->entries[i].hash, hash, 64) == 0)
+            return true;
+    return false;
 }
 
 int nashra_seen_has(const nashra_seen *s, const char *id)
@@ -135,24 +137,18 @@ int nashra_seen_has(const nashra_seen *s, const char *id)
     if (!s || !id)
         return 0;
     char hash[65];
-    hash_id(id, hash);
-    for (size_t i = 0; i < s->count; i++)
-        if (memcmp(s->entries[i].hash, hash, 64) == 0)
-            return 1;
-    return 0;
+    sha256_hex(id, strlen(id), hash);
+    return has_hash(s, hash);
 }
 
 nashra_status nashra_seen_add(nashra_seen *s, const char *id, long long when, nashra_error *err)
 {
     if (!s || !id)
         return error_set(err, NASHRA_EINVAL, "no seen-items state or id given");
-    if (nashra_seen_has(s, id))
-        return NASHRA_OK;
     char hash[65];
-    hash_id(id, hash);
-    if (!add_hash(s, hash, when))
+    sha256_hex(id, strlen(id), hash);
+    if (!has_hash(s, hash) && !add_hash(s, hash, when))
         return error_set(err, NASHRA_ENOMEM, "out of memory");
-    s->changed = true;
     return NASHRA_OK;
 }
 
@@ -189,8 +185,6 @@ nashra_status nashra_seen_save(nashra_seen *s, nashra_error *err)
     nashra_status rc = ok ? atomic_write_file(s->path, b.data, b.len, true, err)
                           : error_set(err, NASHRA_ENOMEM, "out of memory");
     buf_free(&b);
-    if (!rc)
-        s->changed = false;
     return rc;
 }
 

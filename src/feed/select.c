@@ -28,13 +28,12 @@ static int by_date(const void *a, const void *b)
 
 /* The id an item is remembered by: its guid or link, or for an item without either the
  * digest of its text (so that it is still not read twice). */
-static char *item_key(const nashra_feed *f, const feed_item *it)
+static char *item_key(const feed_item *it)
 {
     buf b = BUF_INIT;
     bool ok = *it->id ? buf_puts(&b, it->id)
                       : buf_puts(&b, "text:") && buf_puts(&b, it->title) && buf_putc(&b, '\n') &&
                             buf_puts(&b, it->body);
-    (void)f;
     if (!ok) {
         buf_free(&b);
         return NULL;
@@ -92,7 +91,7 @@ nashra_status nashra_feed_articles(const nashra_feed *f, const nashra_feed_optio
     nashra_status rc = NASHRA_OK;
     size_t picked = 0;
     for (size_t i = 0; !rc && i < n && (!o->max_items || picked < o->max_items); i++) {
-        char *key = item_key(f, order[i]);
+        char *key = item_key(order[i]);
         if (!key) {
             rc = error_set(err, NASHRA_ENOMEM, "out of memory");
             break;

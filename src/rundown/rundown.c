@@ -259,6 +259,23 @@ static void leave(checker *c)
     c->depth--;
 }
 
+static nashra_status bad_at(checker *c, const char *key, bool at_key, const char *fmt, ...)
+    NASHRA_PRINTF(4, 5);
+
+/* An error at field key of the current object. */
+static nashra_status bad_at(checker *c, const char *key, bool at_key, const char *fmt, ...)
+{
+    char msg[300];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    enter(c, key);
+    nashra_status rc = bad(c, at_key, "%s", msg);
+    leave(c);
+    return rc;
+}
+
 /* A non-empty one-line UTF-8 string field; *out gets a copy. */
 static nashra_status get_string(checker *c, const json_t *obj, const char *key, char **out)
 {
@@ -304,12 +321,8 @@ static nashra_status check_fields(checker *c, const json_t *obj, const char *con
         bool known = !strcmp(key, "kind") && strcmp(what, "the rundown") != 0;
         for (size_t i = 0; !known && allowed[i]; i++)
             known = !strcmp(key, allowed[i]);
-        if (!known) {
-            enter(c, key);
-            nashra_status rc = bad(c, true, "unknown field \"%s\" in %s", key, what);
-            leave(c);
-            return rc;
-        }
+        if (!known)
+            return bad_at(c, key, true, "unknown field \"%s\" in %s", key, what);
     }
     return NASHRA_OK;
 }
@@ -369,11 +382,9 @@ static nashra_status check_item(checker *c, const json_t *obj, rundown_item *it)
     switch (it->kind) {
     case ITEM_GREETING: {
         const json_t *h = json_object_get(obj, "hijri");
-        if (h && !json_is_boolean(h)) {
-            enter(c, "hijri");
-            rc = bad(c, false, "\"hijri\" must be true or false, not %s", type_name(h));
-            leave(c);
-        }
+        if (h && !json_is_boolean(h))
+            rc = bad_at(c, "hijri", false, "\"hijri\" must be true or false, not %s",
+                        type_name(h));
         it->hijri = h && json_is_true(h);
         break;
     }
@@ -392,18 +403,10 @@ static nashra_status check_item(checker *c, const json_t *obj, rundown_item *it)
         it->max = (size_t)max;
         if (!it->file == !it->feed)
             return bad(c, false, "a story needs either \"file\" (an article) or \"feed\"");
-        if (it->max && !it->feed) {
-            enter(c, "max");
-            rc = bad(c, true, "\"max\" applies to a feed story only");
-            leave(c);
-            return rc;
-        }
-        if (it->voice && !voice_is_path(it->voice) && !synth_voice_name_ok(it->voice)) {
-            enter(c, "voice");
-            rc = bad(c, false, "bad voice name \"%s\"", it->voice);
-            leave(c);
-            return rc;
-        }
+        if (it->max && !it->feed)
+            return bad_at(c, "max", true, "\"max\" applies to a feed story only");
+        if (it->voice && !voice_is_path(it->voice) && !synth_voice_name_ok(it->voice))
+            return bad_at(c, "voice", false, "bad voice name \"%s\"", it->voice);
         rc = it->file ? resolve_file(c, "file", &it->file) : resolve_file(c, "feed", &it->feed);
         break;
     }
@@ -447,36 +450,23 @@ static nashra_status check_rundown(checker *c, const json_t *root)
     if (profile) {
         bool known = nashra_profile_from_name(profile, &r->profile) == NASHRA_OK;
         free(profile);
-        if (!known) {
-            enter(c, "profile");
-            rc = bad(c, false, "unknown profile (broadcast, atsc, podcast, archive, opus, raw)");
-            leave(c);
-            return rc;
-        }
+        if (!known)
+            return bad_at(c, "profile", false,
+                          "unknown profile (broadcast, atsc, podcast, archive, opus, raw)");
     }
     const char *const voice_fields[] = {"voice", "headline_voice"};
     const char *const voices[] = {r->voice, r->headline_voice};
     for (int i = 0; i < 2; i++)
-        if (voices[i] && !voice_is_path(voices[i]) && !synth_voice_name_ok(voices[i])) {
-            enter(c, voice_fields[i]);
-            rc = bad(c, false, "bad voice name \"%s\"", voices[i]);
-            leave(c);
-            return rc;
-        }
-    if (r->timezone && nashra_timezone_check(r->timezone, NULL)) {
-        enter(c, "timezone");
-        rc = bad(c, false, "unknown time zone \"%s\" (give an IANA name such as Asia/Riyadh)",
-                 r->timezone);
-        leave(c);
-        return rc;
-    }
+        if (voices[i] && !voice_is_path(voices[i]) && !synth_voice_name_ok(voices[i]))
+            return bad_at(c, voice_fields[i], false, "bad voice name \"%s\"", voices[i]);
+    if (r->timezone && nashra_timezone_check(r->timezone, NULL))
+        return bad_at(c, "timezone", false,
+                      "unknown time zone \"%s\" (give an IANA name such as Asia/Riyadh)",
+                      r->timezone);
     long long t;
-    if (r->slot && (strlen(r->slot) > 19 || nashra_time_parse(r->slot, r->timezone, &t, NULL))) {
-        enter(c, "slot");
-        rc = bad(c, false, "bad slot \"%s\" (give YYYY-MM-DDTHH:MM[:SS], local time)", r->slot);
-        leave(c);
-        return rc;
-    }
+    if (r->slot && (strlen(r->slot) > 19 || nashra_time_parse(r->slot, r->timezone, &t, NULL)))
+        return bad_at(c, "slot", false,
+                      "bad slot \"%s\" (give YYYY-MM-DDTHH:MM[:SS], local time)", r->slot);
     const json_t *items = json_object_get(root, "items");
     if (!items)
         return bad(c, false, "the rundown has no \"items\"");

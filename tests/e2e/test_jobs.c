@@ -33,13 +33,6 @@ char workdir[] = "/tmp/nashra-jobs-XXXXXX";
 
 #define SAMPLES NASHRA_SAMPLES_DIR
 
-static void expect_success(run_result r)
-{
-    if (r.status != 0)
-        fail_msg("exit %d: %s", r.status, r.err);
-    result_free(&r);
-}
-
 static int setup(void **state)
 {
     if (workdir_setup(state))

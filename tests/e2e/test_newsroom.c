@@ -23,13 +23,6 @@ char workdir[] = "/tmp/nashra-newsroom-XXXXXX";
 #define SAMPLES NASHRA_SAMPLES_DIR
 #define FEEDS NASHRA_TEST_DATA "/feeds/"
 
-static void expect_success(run_result r)
-{
-    if (r.status != 0)
-        fail_msg("exit %d: %s", r.status, r.err);
-    result_free(&r);
-}
-
 /* The segments of NAME.json: their kinds joined with ',', and the text of the first sentence
  * of segment index (without diacritics) into first. */
 static void segments(const char *json_path, char *kinds, size_t cap, size_t index, char *first,

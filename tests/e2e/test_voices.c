@@ -24,13 +24,6 @@ static const char article[] = "الحكومة تعلن خطة جديدة للن�
                               "أعلنت الحكومة اليوم عن خطة جديدة لتطوير النقل العام في المدن "
                               "الكبرى.\nوقال الوزير إن الخطة تبدأ في الشهر المقبل.\n";
 
-static void expect_success(run_result r)
-{
-    if (r.status != 0)
-        fail_msg("nashra failed with %d: %s", r.status, r.err);
-    result_free(&r);
-}
-
 /* Writes the bulletin of the test article spoken by voice to NAME.wav (raw profile, no
  * sidecars unless json) and returns its facts. */
 static void bulletin(const char *name, wav_facts *facts, const char *first, ...)

@@ -90,6 +90,13 @@ void result_free(run_result *r)
     free(r->err);
 }
 
+void expect_success(run_result r)
+{
+    if (r.status != 0)
+        fail_msg("exit %d: %s", r.status, r.err);
+    result_free(&r);
+}
+
 void expect_failure(run_result r, int status, const char *needle)
 {
     const char *nl = strchr(r.err, '\n');

@@ -40,6 +40,9 @@ run_result run_v(const char *stdin_path, va_list args);
 
 void result_free(run_result *r);
 
+/* Fails the test, showing standard error, unless the run exited with 0. Frees r. */
+void expect_success(run_result r);
+
 /* Fails the test unless the run exited with status and wrote one line to standard error,
  * starting "nashra: " and holding needle. Frees r. */
 void expect_failure(run_result r, int status, const char *needle);
