@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "bulletin/layout.h"
+#include "common/atomic.h"
 #include "common/error.h"
 #include "nashra.h"
 
@@ -36,9 +37,7 @@ static void remove_leftovers(const char *path)
         if (!names[i])
             goto done;
     }
-    char *dir = NULL;
-    const char *slash = strrchr(path, '/');
-    dir = slash ? strndup(path, (size_t)(slash - path) + (slash == path)) : strdup(".");
+    char *dir = atomic_dirname(path);
     DIR *d = dir ? opendir(dir) : NULL;
     struct dirent *e;
     while (d && (e = readdir(d))) {
