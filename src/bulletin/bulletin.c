@@ -89,8 +89,7 @@ struct nashra_bulletin {
     nashra_part last_part;
     size_t last_paragraph;
     /* Where clips come from: */
-    clip_source source;
-    clip_cache *cache;      /* NULL without a cache */
+    clip_source source;     /* source.cache: NULL without a cache */
     jobs_pool *pool;        /* NULL with one job */
     size_t spoken;          /* sentences rendered */
     struct timespec started;
@@ -366,7 +365,7 @@ static nashra_status open_cache(nashra_bulletin *b, nashra_error *err)
              synth_version(), slash ? slash + 1 : data, b->synth_rate);
     long long cap = c->cache_max_bytes ? c->cache_max_bytes : NASHRA_CACHE_DEFAULT_BYTES;
     nashra_error why = {0};
-    nashra_status rc = cache_open(dir, cap, identity, &b->cache, &why);
+    nashra_status rc = cache_open(dir, cap, identity, &b->source.cache, &why);
     if (rc && c->cache_dir) {
         free(dir);
         return error_set(err, rc, "%s", why.message);
@@ -376,7 +375,6 @@ static nashra_status open_cache(nashra_bulletin *b, nashra_error *err)
     else
         note(b, NASHRA_LOG_INFO, "sentence cache %s (up to %lld MB)", dir, cap / 1000000);
     free(dir);
-    b->source.cache = b->cache;
     return NASHRA_OK;
 }
 
@@ -571,8 +569,8 @@ static nashra_status speak_one(nashra_bulletin *b, const pending *s, nashra_erro
     unsigned flags = 0;
     if (!rc && b->pool) {
         rc = jobs_take(b->pool, &b->clip, &flags, err);
-        if (!rc && b->cache)
-            cache_count(b->cache, flags & JOBS_CACHE_HIT, flags & JOBS_CACHE_STORED,
+        if (!rc && b->source.cache)
+            cache_count(b->source.cache, flags & JOBS_CACHE_HIT, flags & JOBS_CACHE_STORED,
                         flags & JOBS_CACHE_REPAIRED);
     } else if (!rc) {
         rc = produce_clip(&b->source, s->text, params_for(b, s->part), &b->clip, &flags, err);
@@ -1046,8 +1044,8 @@ nashra_status nashra_bulletin_finish(nashra_bulletin *b, nashra_bulletin_info *i
     nashra_status rc = audio_resampler_flush(b->resampler, to_render, b, err);
     if (rc)
         return rc;
-    if (b->cache) {
-        const cache_stats *st = cache_get_stats(b->cache);
+    if (b->source.cache) {
+        const cache_stats *st = cache_get_stats(b->source.cache);
         note(b, NASHRA_LOG_INFO, "sentence cache: %zu hits, %zu misses, %zu stored, %zu damaged "
              "entries made again", st->hits, st->misses, st->stored, st->corrupt);
     }
@@ -1086,9 +1084,9 @@ nashra_status nashra_bulletin_finish(nashra_bulletin *b, nashra_bulletin_info *i
     note(b, NASHRA_LOG_INFO, "%s written: %.1f s of audio, %.2f s in all", b->path,
          (double)total / b->spec.rate, seconds_since(&b->started));
     /* Only a run that added entries can have pushed the cache over its cap. */
-    if (b->cache && cache_get_stats(b->cache)->stored) {
-        size_t removed = cache_trim(b->cache);
-        const cache_stats *st = cache_get_stats(b->cache);
+    if (b->source.cache && cache_get_stats(b->source.cache)->stored) {
+        size_t removed = cache_trim(b->source.cache);
+        const cache_stats *st = cache_get_stats(b->source.cache);
         note(b, NASHRA_LOG_INFO, "sentence cache: %lld MB after removing %zu least recently "
              "used entries", st->bytes / 1000000, removed);
     }
@@ -1117,7 +1115,7 @@ void nashra_bulletin_destroy(nashra_bulletin *b)
     if (!b)
         return;
     jobs_destroy(b->pool);
-    cache_close(b->cache);
+    cache_close(b->source.cache);
     audio_render_destroy(b->render);
     audio_resampler_destroy(b->resampler);
     audio_meter_destroy(b->meter);
