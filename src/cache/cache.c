@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "common/atomic.h"
+#include "common/buf.h"
 #include "common/error.h"
 #include "common/sha256.h"
 
@@ -406,14 +407,10 @@ size_t cache_trim(clip_cache *c)
             if (!ends_with(e->d_name, ".clip"))
                 continue;
             total += (long long)st.st_size;
-            if (count == cap) {
-                size_t ncap = cap ? 2 * cap : 256;
-                entry *p = realloc(entries, ncap * sizeof *p);
-                if (!p)
-                    break;
-                entries = p;
-                cap = ncap;
-            }
+            entry *grown = array_grow(entries, &cap, count, sizeof *entries, 256);
+            if (!grown)
+                break;
+            entries = grown;
             if (!(entries[count].path = strdup(path)))
                 break;
             entries[count].used = st.st_mtim;
