@@ -167,11 +167,6 @@ void cache_close(clip_cache *c)
     free(c);
 }
 
-const char *cache_dir(const clip_cache *c)
-{
-    return c->dir;
-}
-
 const cache_stats *cache_get_stats(const clip_cache *c)
 {
     return &c->stats;

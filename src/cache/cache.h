@@ -52,8 +52,6 @@ nashra_status cache_open(const char *dir, long long max_bytes, const char *ident
 /* Closes the cache; does not trim. Accepts NULL. */
 void cache_close(clip_cache *cache);
 
-const char *cache_dir(const clip_cache *cache);
-
 /* The key of a sentence spoken with these settings. */
 void cache_key(const clip_cache *cache, const char *text, const char *voice, int rate,
                int pitch, int range, int word_gap, unsigned char key[CACHE_KEY_BYTES]);
