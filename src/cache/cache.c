@@ -16,6 +16,7 @@
 #include "common/buf.h"
 #include "common/error.h"
 #include "common/sha256.h"
+#include "synth/datadir.h"
 
 #define MAGIC "NSHRCLIP"
 #define FORMAT_VERSION 1u
@@ -101,16 +102,14 @@ static void to_little_endian(int16_t *s, size_t n)
 
 char *cache_default_dir(void)
 {
-    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-    char path[PATH_MAX];
-    /* The XDG specification ignores a relative XDG_CACHE_HOME. */
-    if (xdg && xdg[0] == '/')
-        snprintf(path, sizeof path, "%s/nashra/clips", xdg);
-    else if (home && home[0] == '/')
-        snprintf(path, sizeof path, "%s/.cache/nashra/clips", home);
-    else
+    char *root = datadir_cache_root();
+    if (!root)
         return NULL;
-    return strdup(path);
+    char *dir = malloc(strlen(root) + sizeof "/clips");
+    if (dir)
+        sprintf(dir, "%s/clips", root);
+    free(root);
+    return dir;
 }
 
 /* mkdir -p; true when path is a directory in the end. */
