@@ -475,14 +475,13 @@ nashra_status nashra_bulletin_create(const nashra_config *config, const char *pa
     /* Every file this run will write must be free (or replaceable) before any work: path was
      * checked above, now its sidecars. */
     if (config->sidecars) {
-        static const char *const exts[] = {".json", ".vtt", ".srt"};
-        for (int i = 0; !rc && i < 3; i++) {
-            char *side = meta_sidecar_path(path, exts[i]);
+        for (int i = 0; !rc && i < META_SIDECAR_COUNT; i++) {
+            char *side = meta_sidecar_path(path, meta_sidecar_exts[i]);
             if (!side)
                 rc = error_set(err, NASHRA_ENOMEM, "out of memory");
             else if (!strcmp(side, path))
                 rc = error_set(err, NASHRA_EINVAL, "%s: the output would be its own %s sidecar",
-                               path, exts[i]);
+                               path, meta_sidecar_exts[i]);
             else
                 rc = atomic_check(side, config->overwrite != 0, err);
             free(side);
