@@ -420,35 +420,23 @@ nashra_status nashra_bulletin_create(const nashra_config *config, const char *pa
         return error_set(err, NASHRA_EINVAL, "no output file given");
     bool mixing = config->intro || config->outro || config->between || config->bed ||
                   config->audio_items;
-    /* Both voices are set up now, so that a bad one fails before any work; the body's last,
-     * as most sentences are the body's. */
-    synth_params body, headline;
-    char body_voice[80], headline_voice[80];
-    if ((rc = resolve_voice(config, config->voice, false, &body, body_voice, sizeof body_voice,
-                            err)))
-        return rc;
-    headline = body;
-    if (config->headline_voice &&
-        ((rc = resolve_voice(config, config->headline_voice, true, &headline, headline_voice,
-                             sizeof headline_voice, err)) ||
-         (rc = synth_setup(&headline, err))))
-        return rc;
-    if ((rc = synth_setup(&body, err)))
-        return rc;
     nashra_bulletin *b = calloc(1, sizeof *b);
     if (!b)
         return error_set(err, NASHRA_ENOMEM, "out of memory");
     b->config = *config;
-    b->body = body;
-    b->headline = headline;
-    memcpy(b->body_voice, body_voice, sizeof body_voice);
-    b->body.voice = b->body_voice;
-    if (config->headline_voice) {
-        memcpy(b->headline_voice, headline_voice, sizeof headline_voice);
-        b->headline.voice = b->headline_voice;
-    } else {
-        b->headline.voice = b->body_voice;
-    }
+    /* Both voices are set up now, so that a bad one fails before any work; the body's last,
+     * as most sentences are the body's. */
+    if ((rc = resolve_voice(config, config->voice, false, &b->body, b->body_voice,
+                            sizeof b->body_voice, err)))
+        goto fail;
+    b->headline = b->body;
+    if (config->headline_voice &&
+        ((rc = resolve_voice(config, config->headline_voice, true, &b->headline,
+                             b->headline_voice, sizeof b->headline_voice, err)) ||
+         (rc = synth_setup(&b->headline, err))))
+        goto fail;
+    if ((rc = synth_setup(&b->body, err)))
+        goto fail;
     b->forced_pause = -1;
     b->synth_rate = synth_sample_rate();
     b->source.rate = b->synth_rate;
