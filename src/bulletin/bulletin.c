@@ -89,8 +89,7 @@ struct nashra_bulletin {
     nashra_part last_part;
     size_t last_paragraph;
     /* Where clips come from: */
-    clip_source source;
-    clip_cache *cache;      /* NULL without a cache */
+    clip_source source;     /* source.cache: NULL without a cache */
     jobs_pool *pool;        /* NULL with one job */
     size_t spoken;          /* sentences rendered */
     struct timespec started;
@@ -366,7 +365,7 @@ static nashra_status open_cache(nashra_bulletin *b, nashra_error *err)
              synth_version(), slash ? slash + 1 : data, b->synth_rate);
     long long cap = c->cache_max_bytes ? c->cache_max_bytes : NASHRA_CACHE_DEFAULT_BYTES;
     nashra_error why = {0};
-    nashra_status rc = cache_open(dir, cap, identity, &b->cache, &why);
+    nashra_status rc = cache_open(dir, cap, identity, &b->source.cache, &why);
     if (rc && c->cache_dir) {
         free(dir);
         return error_set(err, rc, "%s", why.message);
@@ -376,7 +375,6 @@ static nashra_status open_cache(nashra_bulletin *b, nashra_error *err)
     else
         note(b, NASHRA_LOG_INFO, "sentence cache %s (up to %lld MB)", dir, cap / 1000000);
     free(dir);
-    b->source.cache = b->cache;
     return NASHRA_OK;
 }
 
@@ -422,35 +420,23 @@ nashra_status nashra_bulletin_create(const nashra_config *config, const char *pa
         return error_set(err, NASHRA_EINVAL, "no output file given");
     bool mixing = config->intro || config->outro || config->between || config->bed ||
                   config->audio_items;
-    /* Both voices are set up now, so that a bad one fails before any work; the body's last,
-     * as most sentences are the body's. */
-    synth_params body, headline;
-    char body_voice[80], headline_voice[80];
-    if ((rc = resolve_voice(config, config->voice, false, &body, body_voice, sizeof body_voice,
-                            err)))
-        return rc;
-    headline = body;
-    if (config->headline_voice &&
-        ((rc = resolve_voice(config, config->headline_voice, true, &headline, headline_voice,
-                             sizeof headline_voice, err)) ||
-         (rc = synth_setup(&headline, err))))
-        return rc;
-    if ((rc = synth_setup(&body, err)))
-        return rc;
     nashra_bulletin *b = calloc(1, sizeof *b);
     if (!b)
         return error_set(err, NASHRA_ENOMEM, "out of memory");
     b->config = *config;
-    b->body = body;
-    b->headline = headline;
-    memcpy(b->body_voice, body_voice, sizeof body_voice);
-    b->body.voice = b->body_voice;
-    if (config->headline_voice) {
-        memcpy(b->headline_voice, headline_voice, sizeof headline_voice);
-        b->headline.voice = b->headline_voice;
-    } else {
-        b->headline.voice = b->body_voice;
-    }
+    /* Both voices are set up now, so that a bad one fails before any work; the body's last,
+     * as most sentences are the body's. */
+    if ((rc = resolve_voice(config, config->voice, false, &b->body, b->body_voice,
+                            sizeof b->body_voice, err)))
+        goto fail;
+    b->headline = b->body;
+    if (config->headline_voice &&
+        ((rc = resolve_voice(config, config->headline_voice, true, &b->headline,
+                             b->headline_voice, sizeof b->headline_voice, err)) ||
+         (rc = synth_setup(&b->headline, err))))
+        goto fail;
+    if ((rc = synth_setup(&b->body, err)))
+        goto fail;
     b->forced_pause = -1;
     b->synth_rate = synth_sample_rate();
     b->source.rate = b->synth_rate;
@@ -477,14 +463,13 @@ nashra_status nashra_bulletin_create(const nashra_config *config, const char *pa
     /* Every file this run will write must be free (or replaceable) before any work: path was
      * checked above, now its sidecars. */
     if (config->sidecars) {
-        static const char *const exts[] = {".json", ".vtt", ".srt"};
-        for (int i = 0; !rc && i < 3; i++) {
-            char *side = meta_sidecar_path(path, exts[i]);
+        for (int i = 0; !rc && i < META_SIDECAR_COUNT; i++) {
+            char *side = meta_sidecar_path(path, meta_sidecar_exts[i]);
             if (!side)
                 rc = error_set(err, NASHRA_ENOMEM, "out of memory");
             else if (!strcmp(side, path))
                 rc = error_set(err, NASHRA_EINVAL, "%s: the output would be its own %s sidecar",
-                               path, exts[i]);
+                               path, meta_sidecar_exts[i]);
             else
                 rc = atomic_check(side, config->overwrite != 0, err);
             free(side);
@@ -571,8 +556,8 @@ static nashra_status speak_one(nashra_bulletin *b, const pending *s, nashra_erro
     unsigned flags = 0;
     if (!rc && b->pool) {
         rc = jobs_take(b->pool, &b->clip, &flags, err);
-        if (!rc && b->cache)
-            cache_count(b->cache, flags & JOBS_CACHE_HIT, flags & JOBS_CACHE_STORED,
+        if (!rc && b->source.cache)
+            cache_count(b->source.cache, flags & JOBS_CACHE_HIT, flags & JOBS_CACHE_STORED,
                         flags & JOBS_CACHE_REPAIRED);
     } else if (!rc) {
         rc = produce_clip(&b->source, s->text, params_for(b, s->part), &b->clip, &flags, err);
@@ -1046,8 +1031,8 @@ nashra_status nashra_bulletin_finish(nashra_bulletin *b, nashra_bulletin_info *i
     nashra_status rc = audio_resampler_flush(b->resampler, to_render, b, err);
     if (rc)
         return rc;
-    if (b->cache) {
-        const cache_stats *st = cache_get_stats(b->cache);
+    if (b->source.cache) {
+        const cache_stats *st = cache_get_stats(b->source.cache);
         note(b, NASHRA_LOG_INFO, "sentence cache: %zu hits, %zu misses, %zu stored, %zu damaged "
              "entries made again", st->hits, st->misses, st->stored, st->corrupt);
     }
@@ -1086,9 +1071,9 @@ nashra_status nashra_bulletin_finish(nashra_bulletin *b, nashra_bulletin_info *i
     note(b, NASHRA_LOG_INFO, "%s written: %.1f s of audio, %.2f s in all", b->path,
          (double)total / b->spec.rate, seconds_since(&b->started));
     /* Only a run that added entries can have pushed the cache over its cap. */
-    if (b->cache && cache_get_stats(b->cache)->stored) {
-        size_t removed = cache_trim(b->cache);
-        const cache_stats *st = cache_get_stats(b->cache);
+    if (b->source.cache && cache_get_stats(b->source.cache)->stored) {
+        size_t removed = cache_trim(b->source.cache);
+        const cache_stats *st = cache_get_stats(b->source.cache);
         note(b, NASHRA_LOG_INFO, "sentence cache: %lld MB after removing %zu least recently "
              "used entries", st->bytes / 1000000, removed);
     }
@@ -1117,7 +1102,7 @@ void nashra_bulletin_destroy(nashra_bulletin *b)
     if (!b)
         return;
     jobs_destroy(b->pool);
-    cache_close(b->cache);
+    cache_close(b->source.cache);
     audio_render_destroy(b->render);
     audio_resampler_destroy(b->resampler);
     audio_meter_destroy(b->meter);

@@ -60,6 +60,10 @@ typedef struct meta_facts {
     size_t first_story, story_count; /* the stories this file holds */
 } meta_facts;
 
+/* The sidecars' extensions, in the order they are written. */
+#define META_SIDECAR_COUNT 3
+extern const char *const meta_sidecar_exts[META_SIDECAR_COUNT];
+
 /* The sidecar path for audio_path with its extension replaced by ext (".json"); malloc'd. */
 char *meta_sidecar_path(const char *audio_path, const char *ext);
 

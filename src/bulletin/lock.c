@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "bulletin/layout.h"
+#include "common/atomic.h"
 #include "common/error.h"
 #include "nashra.h"
 
@@ -24,10 +25,10 @@ struct nashra_lock {
  * sidecars. Only the holder of the lock writes these names, so any found now are leftovers. */
 static void remove_leftovers(const char *path)
 {
-    static const char *const exts[] = {NULL, ".json", ".vtt", ".srt"};
-    char *names[4] = {NULL};
-    for (int i = 0; i < 4; i++) {
-        char *full = exts[i] ? meta_sidecar_path(path, exts[i]) : strdup(path);
+    enum { NAMES = 1 + META_SIDECAR_COUNT }; /* the output, then its sidecars */
+    char *names[NAMES] = {NULL};
+    for (int i = 0; i < NAMES; i++) {
+        char *full = i ? meta_sidecar_path(path, meta_sidecar_exts[i - 1]) : strdup(path);
         if (!full)
             goto done;
         const char *slash = strrchr(full, '/');
@@ -36,13 +37,11 @@ static void remove_leftovers(const char *path)
         if (!names[i])
             goto done;
     }
-    char *dir = NULL;
-    const char *slash = strrchr(path, '/');
-    dir = slash ? strndup(path, (size_t)(slash - path) + (slash == path)) : strdup(".");
+    char *dir = atomic_dirname(path);
     DIR *d = dir ? opendir(dir) : NULL;
     struct dirent *e;
     while (d && (e = readdir(d))) {
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < NAMES; i++) {
             size_t n = strlen(names[i]);
             if (strncmp(e->d_name, names[i], n) != 0 || strncmp(e->d_name + n, ".tmp-", 5) != 0)
                 continue;
@@ -58,7 +57,7 @@ static void remove_leftovers(const char *path)
         closedir(d);
     free(dir);
 done:
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < NAMES; i++)
         free(names[i]);
 }
 

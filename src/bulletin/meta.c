@@ -84,6 +84,8 @@ void layout_free(layout *l)
     memset(l, 0, sizeof *l);
 }
 
+const char *const meta_sidecar_exts[META_SIDECAR_COUNT] = {".json", ".vtt", ".srt"};
+
 char *meta_sidecar_path(const char *audio_path, const char *ext)
 {
     const char *dot = strrchr(audio_path, '.');
@@ -232,10 +234,9 @@ static bool build_captions(const layout *l, const meta_facts *f, bool vtt, buf *
 nashra_status meta_write_sidecars(const layout *l, const meta_facts *f, bool overwrite,
                                   nashra_error *err)
 {
-    static const char *const exts[] = {".json", ".vtt", ".srt"};
     nashra_status rc = NASHRA_OK;
-    for (int i = 0; !rc && i < 3; i++) {
-        char *path = meta_sidecar_path(f->audio_path, exts[i]);
+    for (int i = 0; !rc && i < META_SIDECAR_COUNT; i++) {
+        char *path = meta_sidecar_path(f->audio_path, meta_sidecar_exts[i]);
         buf text = BUF_INIT;
         bool ok = path != NULL;
         if (ok && i == 0) {

@@ -13,8 +13,10 @@
 #include <unistd.h>
 
 #include "common/atomic.h"
+#include "common/buf.h"
 #include "common/error.h"
 #include "common/sha256.h"
+#include "synth/datadir.h"
 
 #define MAGIC "NSHRCLIP"
 #define FORMAT_VERSION 1u
@@ -100,16 +102,14 @@ static void to_little_endian(int16_t *s, size_t n)
 
 char *cache_default_dir(void)
 {
-    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-    char path[PATH_MAX];
-    /* The XDG specification ignores a relative XDG_CACHE_HOME. */
-    if (xdg && xdg[0] == '/')
-        snprintf(path, sizeof path, "%s/nashra/clips", xdg);
-    else if (home && home[0] == '/')
-        snprintf(path, sizeof path, "%s/.cache/nashra/clips", home);
-    else
+    char *root = datadir_cache_root();
+    if (!root)
         return NULL;
-    return strdup(path);
+    char *dir = malloc(strlen(root) + sizeof "/clips");
+    if (dir)
+        sprintf(dir, "%s/clips", root);
+    free(root);
+    return dir;
 }
 
 /* mkdir -p; true when path is a directory in the end. */
@@ -164,11 +164,6 @@ void cache_close(clip_cache *c)
     free(c->dir);
     free(c->identity);
     free(c);
-}
-
-const char *cache_dir(const clip_cache *c)
-{
-    return c->dir;
 }
 
 const cache_stats *cache_get_stats(const clip_cache *c)
@@ -406,14 +401,10 @@ size_t cache_trim(clip_cache *c)
             if (!ends_with(e->d_name, ".clip"))
                 continue;
             total += (long long)st.st_size;
-            if (count == cap) {
-                size_t ncap = cap ? 2 * cap : 256;
-                entry *p = realloc(entries, ncap * sizeof *p);
-                if (!p)
-                    break;
-                entries = p;
-                cap = ncap;
-            }
+            entry *grown = array_grow(entries, &cap, count, sizeof *entries, 256);
+            if (!grown)
+                break;
+            entries = grown;
             if (!(entries[count].path = strdup(path)))
                 break;
             entries[count].used = st.st_mtim;

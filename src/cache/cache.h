@@ -38,8 +38,9 @@ typedef struct cache_stats {
     long long bytes;     /* the folder's size after the last trim; -1 before one */
 } cache_stats;
 
-/* The default folder: $XDG_CACHE_HOME/nashra/clips, else ~/.cache/nashra/clips; malloc'd, or
- * NULL when neither variable gives an absolute path. */
+/* The default folder: clips/ in nashra's cache folder (datadir_cache_root), so
+ * $XDG_CACHE_HOME/nashra/clips, else ~/.cache/nashra/clips; malloc'd, or NULL when neither
+ * variable gives an absolute path. */
 char *cache_default_dir(void);
 
 /*
@@ -51,8 +52,6 @@ nashra_status cache_open(const char *dir, long long max_bytes, const char *ident
 
 /* Closes the cache; does not trim. Accepts NULL. */
 void cache_close(clip_cache *cache);
-
-const char *cache_dir(const clip_cache *cache);
 
 /* The key of a sentence spoken with these settings. */
 void cache_key(const clip_cache *cache, const char *text, const char *voice, int rate,

@@ -30,8 +30,9 @@ nashra_status datadir_system(char *out, size_t cap, nashra_error *err);
 nashra_status datadir_build(const char *system, const char *root, const voice_file *variants,
                             size_t count, char *out, size_t cap, nashra_error *err);
 
-/* The folder that holds private directories: $XDG_CACHE_HOME/nashra, else ~/.cache/nashra.
- * NULL when neither variable is set. Malloc'd. */
+/* nashra's cache folder, which holds the private directories (and the sentence cache's
+ * clips/): $XDG_CACHE_HOME/nashra, else ~/.cache/nashra. NULL when neither variable gives an
+ * absolute path. Malloc'd. */
 char *datadir_cache_root(void);
 
 /* The private directory for the system data and nashra's compiled-in variants: under the

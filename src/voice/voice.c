@@ -40,32 +40,19 @@ static const number_key number_keys[] = {
 #define ALL_KEYS "description, voice, variant, rate, pitch, range, word-gap, headline-pause, " \
                  "sentence-pause, paragraph-pause, story-pause"
 
-static bool name_char(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '-';
-}
-
-bool voice_variant_name_ok(const char *name)
+/* A variant name: 1 to 32 characters of [A-Za-z0-9_-]; an espeak-ng voice without a variant
+ * (slash): the same and '/'. */
+static bool name_ok(const char *name, bool slash)
 {
     size_t n = strlen(name);
     if (n == 0 || n > VOICE_NAME_MAX)
         return false;
-    for (size_t i = 0; i < n; i++)
-        if (!name_char(name[i]))
+    for (size_t i = 0; i < n; i++) {
+        char c = name[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '-' || (slash && c == '/')))
             return false;
-    return true;
-}
-
-/* An espeak-ng voice without a variant: [A-Za-z0-9_-/], 1 to 32 characters. */
-static bool espeak_voice_ok(const char *name)
-{
-    size_t n = strlen(name);
-    if (n == 0 || n > VOICE_NAME_MAX)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (!name_char(name[i]) && name[i] != '/')
-            return false;
+    }
     return true;
 }
 
@@ -140,12 +127,12 @@ static nashra_status parse_line(const char *where, size_t line, const char *key,
         if (strchr(value, '+'))
             return error_set(err, NASHRA_EINPUT, "%s:%zu: voice '%s': give the variant on a "
                              "line of its own ('variant = ...')", where, line, value);
-        if (!espeak_voice_ok(value))
+        if (!name_ok(value, true))
             return error_set(err, NASHRA_EINPUT, "%s:%zu: bad voice name '%s' (up to 32 "
                              "letters, digits, '_', '-', '/')", where, line, value);
         strcpy(out->voice, value);
     } else {
-        if (!voice_variant_name_ok(value))
+        if (!name_ok(value, false))
             return error_set(err, NASHRA_EINPUT, "%s:%zu: bad variant name '%s' (up to 32 "
                              "letters, digits, '_', '-')", where, line, value);
         strcpy(out->variant, value);

@@ -41,9 +41,6 @@ bool voice_is_builtin(const char *name);
 /* Writes "anchor-female, anchor-male, briefing" (the built-in names) into out. */
 void voice_builtin_names(char *out, size_t cap);
 
-/* Checks a variant name: 1 to 32 characters of [A-Za-z0-9_-]. */
-bool voice_variant_name_ok(const char *name);
-
 /* The espeak-ng voice of a profile, "voice+variant" or "voice", into out. */
 void voice_espeak_name(const nashra_voice *v, char *out, size_t cap);
 
