@@ -65,43 +65,42 @@ static bool proper_fraction(unsigned a, unsigned b)
     return b >= 2 && b <= 10 && a >= 1 && a < b;
 }
 
+/* A fraction written a/b from token i on, each term of one or two digits (a/b/c is a date). */
+static bool slash_fraction(const xp *x, size_t i, unsigned *a, unsigned *b)
+{
+    if (!(xp_is_num(x, i) && xp_is_mark(x, i + 1, '/') && xp_is_num(x, i + 2) &&
+          x->t[i].len <= 2 && x->t[i + 2].len <= 2 && !xp_is_mark(x, i + 3, '/')))
+        return false;
+    *a = (unsigned)atoi(x->s + x->t[i].start);
+    *b = (unsigned)atoi(x->s + x->t[i + 2].start);
+    return true;
+}
+
 size_t rule_fraction(xp *x, size_t i, const prefix *p)
 {
     unsigned a, b;
     num_case c = xp_case(x, i, p);
     /* 3/4 */
-    if (xp_is_mark(x, i + 1, '/') && xp_is_num(x, i + 2) && x->t[i].len <= 2 &&
-        x->t[i + 2].len <= 2 && !xp_is_mark(x, i + 3, '/')) {
-        a = (unsigned)atoi(x->s + x->t[i].start);
-        b = (unsigned)atoi(x->s + x->t[i + 2].start);
+    if (slash_fraction(x, i, &a, &b)) {
         if (!proper_fraction(a, b))
             return 0;
         return xp_prefix(x, p) && put_fraction(x, a, b, c, definite_after(x, i + 3)) ? i + 3
                                                                                   : RULE_FAIL;
     }
+    /* A whole number and a fraction: 1½, 1 ½, 1 1/2 */
     number whole;
     xp_parse_number(x, i, false, &whole);
-    size_t f = after_space(x, whole.end);
-    /* 1½ and 1 ½ */
-    if (f < x->n && x->t[f].kind == TOK_MARK && fraction_char(x->t[f].cp, &a, &b)) {
-        if (!(xp_prefix(x, p) && xp_put_integer(x, &whole, NUM_MASC, c, false) &&
-              xp_space(x) && xp_word(x, "and") && put_fraction(x, a, b, c, false)))
-            return RULE_FAIL;
-        return f + 1;
-    }
-    /* 1 1/2 */
-    if (f != whole.end && xp_is_num(x, f) && xp_is_mark(x, f + 1, '/') && xp_is_num(x, f + 2) &&
-        x->t[f].len <= 2 && x->t[f + 2].len <= 2 && !xp_is_mark(x, f + 3, '/')) {
-        a = (unsigned)atoi(x->s + x->t[f].start);
-        b = (unsigned)atoi(x->s + x->t[f + 2].start);
-        if (!proper_fraction(a, b))
-            return 0;
-        if (!(xp_prefix(x, p) && xp_put_integer(x, &whole, NUM_MASC, c, false) &&
-              xp_space(x) && xp_word(x, "and") && put_fraction(x, a, b, c, false)))
-            return RULE_FAIL;
-        return f + 3;
-    }
-    return 0;
+    size_t f = after_space(x, whole.end), end;
+    if (f < x->n && x->t[f].kind == TOK_MARK && fraction_char(x->t[f].cp, &a, &b))
+        end = f + 1;
+    else if (f != whole.end && slash_fraction(x, f, &a, &b) && proper_fraction(a, b))
+        end = f + 3;
+    else
+        return 0;
+    return xp_prefix(x, p) && xp_put_integer(x, &whole, NUM_MASC, c, false) && xp_space(x) &&
+                   xp_word(x, "and") && put_fraction(x, a, b, c, false)
+               ? end
+               : RULE_FAIL;
 }
 
 /* A unit or currency row of units.tsv by its id. */
