@@ -226,6 +226,18 @@ static bool put_scaled(xp *x, const scaled *sc, num_case c, bool construct)
     return ok;
 }
 
+/* The minor unit (cent, fils) that num's decimal part is read in, and its places: hundredths,
+ * or thousandths for the dinars divided in fils. NULL when there is none or num does not fit. */
+static const data_row *minor_unit(const data_row *unit, const number *num, unsigned *places)
+{
+    if (!num->nfrac || !num->exact)
+        return NULL;
+    const data_row *link = lex_find(LEX_UNITS, "minor", unit->field[1]);
+    const data_row *minor = link ? unit_row(link->field[2]) : NULL;
+    *places = link && atoi(link->field[3]) == 1000 ? 3 : 2;
+    return minor && num->nfrac <= *places ? minor : NULL;
+}
+
 /* Money or a unit: the amount with its noun. */
 static bool put_measure(xp *x, const number *num, const scaled *sc, const data_row *unit,
                         num_case c, bool negative)
@@ -239,30 +251,24 @@ static bool put_measure(xp *x, const number *num, const scaled *sc, const data_r
     if (negative && !degrees)
         c = NUM_GEN;
     bool ok;
+    unsigned places;
+    const data_row *minor;
     if (sc && sc->scale) { /* مِلْيَارَانِ وَنِصْفُ الْمِلْيَارِ دُولَارٍ، مِلْيُونَا دُولَارٍ */
         ok = put_scaled(x, sc, c, !sc->half) && xp_space(x) && numbers_noun(x->out, &noun, NUM_GEN);
-    } else if (num->nfrac && num->exact) {
-        const data_row *minor_link = lex_find(LEX_UNITS, "minor", unit->field[1]);
-        const data_row *minor = minor_link ? unit_row(minor_link->field[2]) : NULL;
-        /* hundredths, or thousandths for the dinars divided in fils */
-        unsigned places = minor_link && atoi(minor_link->field[3]) == 1000 ? 3 : 2;
-        if (minor && num->nfrac <= places) { /* ثَلَاثَةُ دُولَارَاتٍ وَخَمْسُونَ سِنْتًا */
-            uint64_t cents = (uint64_t)atoi(num->frac);
-            for (size_t k = num->nfrac; k < places; k++)
-                cents *= 10;
-            num_noun small;
-            unit_noun(minor, &small);
-            ok = true;
-            if (num->value)
-                ok = numbers_counted(x->out, num->value, &noun, c) &&
-                     (!cents || (xp_space(x) && xp_word(x, "and")));
-            if (ok && cents)
-                ok = numbers_counted(x->out, cents, &small, c);
-        } else {
-            ok = xp_put_number(x, num, NUM_MASC, c, false) && xp_space(x) &&
-                 numbers_noun(x->out, &noun, NUM_GEN);
-        }
-    } else if (num->exact) {
+    } else if ((minor = minor_unit(unit, num, &places))) {
+        /* ثَلَاثَةُ دُولَارَاتٍ وَخَمْسُونَ سِنْتًا */
+        uint64_t cents = (uint64_t)atoi(num->frac);
+        for (size_t k = num->nfrac; k < places; k++)
+            cents *= 10;
+        num_noun small;
+        unit_noun(minor, &small);
+        ok = true;
+        if (num->value)
+            ok = numbers_counted(x->out, num->value, &noun, c) &&
+                 (!cents || (xp_space(x) && xp_word(x, "and")));
+        if (ok && cents)
+            ok = numbers_counted(x->out, cents, &small, c);
+    } else if (num->exact && !num->nfrac) {
         ok = numbers_counted(x->out, num->value, &noun, c);
     } else {
         ok = xp_put_number(x, num, NUM_MASC, c, false) && xp_space(x) &&
@@ -373,7 +379,7 @@ size_t rule_quantity(xp *x, size_t i, const prefix *p, bool negative)
             return sym2_end;
         }
     }
-    if (unit && !era) {
+    if (unit) {
         if (!put_measure(x, &num, NULL, unit, c, negative))
             return RULE_FAIL;
         return sym_end;
