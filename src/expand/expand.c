@@ -29,6 +29,11 @@ size_t xp_prev(const xp *x, size_t i)
     return NO_TOKEN;
 }
 
+size_t xp_skip_space(const xp *x, size_t i)
+{
+    return i < x->n && x->t[i].kind == TOK_SPACE ? i + 1 : i;
+}
+
 bool xp_is_mark(const xp *x, size_t i, unsigned cp)
 {
     return i < x->n && x->t[i].kind == TOK_MARK && x->t[i].cp == cp;
@@ -707,7 +712,7 @@ static size_t step(xp *x, size_t i)
         } else if ((r = rule_money_before(x, i, &none))) {
             /* $100 */
         } else if (fraction_char(t->cp, &a, &b)) {
-            size_t next = i + 1 < x->n && x->t[i + 1].kind == TOK_SPACE ? i + 2 : i + 1;
+            size_t next = xp_skip_space(x, i + 1);
             bool construct = next != i + 1 && xp_is_definite(x, next);
             r = put_fraction(x, a, b, xp_case(x, i, NULL), construct) ? i + 1 : RULE_FAIL;
         } else if (!(r = rule_symbol(x, i))) {

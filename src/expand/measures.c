@@ -7,17 +7,6 @@
 #include "expand/lexicon.h"
 #include "expand/rules.h"
 
-static bool is_space(const xp *x, size_t i)
-{
-    return i < x->n && x->t[i].kind == TOK_SPACE;
-}
-
-/* The token after i, skipping one space. */
-static size_t after_space(const xp *x, size_t i)
-{
-    return is_space(x, i) ? i + 1 : i;
-}
-
 bool fraction_char(unsigned cp, unsigned *num, unsigned *den)
 {
     static const struct {
@@ -90,7 +79,7 @@ size_t rule_fraction(xp *x, size_t i, const prefix *p)
     /* A whole number and a fraction: 1½, 1 ½, 1 1/2 */
     number whole;
     xp_parse_number(x, i, false, &whole);
-    size_t f = after_space(x, whole.end), end;
+    size_t f = xp_skip_space(x, whole.end), end;
     if (f < x->n && x->t[f].kind == TOK_MARK && fraction_char(x->t[f].cp, &a, &b))
         end = f + 1;
     else if (f != whole.end && slash_fraction(x, f, &a, &b) && proper_fraction(a, b))
@@ -182,7 +171,7 @@ typedef struct scaled {
 static bool scale_number(const xp *x, const number *num, scaled *sc)
 {
     memset(sc, 0, sizeof *sc);
-    size_t w = after_space(x, num->end);
+    size_t w = xp_skip_space(x, num->end);
     unsigned s = w != num->end ? scale_word(x, w) : 0;
     if (!s || !num->exact)
         return false;
@@ -304,7 +293,7 @@ size_t rule_money_before(xp *x, size_t i, const prefix *p)
     if (x->t[i].kind != TOK_MARK && x->t[i].kind != TOK_LATIN)
         return 0;
     const data_row *sym = lex_find_text(LEX_UNITS, "symbol", x->s + x->t[i].start, x->t[i].len);
-    size_t k = after_space(x, i + 1);
+    size_t k = xp_skip_space(x, i + 1);
     if (!sym || !xp_is_num(x, k))
         return 0;
     const data_row *unit = unit_row(sym->field[2]);
@@ -331,7 +320,7 @@ size_t rule_quantity(xp *x, size_t i, const prefix *p, bool negative)
     if (x->forced_at == i)
         c = x->forced_case;
     size_t j = num.end;
-    size_t k = after_space(x, j);
+    size_t k = xp_skip_space(x, j);
     bool percent_before = i > 0 && xp_is_mark(x, i - 1, '%') && !negative;
     if (!xp_prefix(x, p))
         return RULE_FAIL;
@@ -372,7 +361,7 @@ size_t rule_quantity(xp *x, size_t i, const prefix *p, bool negative)
     bool has_scale = scale_number(x, &num, &sc);
     if (has_scale) {
         size_t sym2_end;
-        const data_row *sym2 = symbol_at(x, after_space(x, sc.end), &sym2_end);
+        const data_row *sym2 = symbol_at(x, xp_skip_space(x, sc.end), &sym2_end);
         if (sym2 && unit_row(sym2->field[2])) {
             if (!put_measure(x, &num, &sc, unit_row(sym2->field[2]), c, negative))
                 return RULE_FAIL;
@@ -392,7 +381,7 @@ size_t rule_quantity(xp *x, size_t i, const prefix *p, bool negative)
 
     /* Scale words: 3 ملايين، 1.5 مليون، 2 مليون دولار */
     if (has_scale) {
-        size_t noun = after_space(x, sc.end);
+        size_t noun = xp_skip_space(x, sc.end);
         num_gender g;
         bool counted = noun != sc.end && xp_noun_gender(x, noun, &g) && !scale_word(x, noun);
         if (!put_scaled(x, &sc, c, counted && !sc.half))
