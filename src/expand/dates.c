@@ -55,7 +55,7 @@ const data_row *year_suffix(const xp *x, size_t i, size_t *end)
 /* The day part written after a time (صباحا، مساء، ص، م): its row, or NULL. */
 static const data_row *daypart_after(const xp *x, size_t i, size_t *end)
 {
-    size_t k = i < x->n && x->t[i].kind == TOK_SPACE ? i + 1 : i;
+    size_t k = xp_skip_space(x, i);
     const data_row *r = xp_context_row(x, k, "daypart");
     if (r)
         *end = k + 1;
@@ -210,7 +210,7 @@ static size_t put_year_era(xp *x, uint64_t year, size_t end)
 {
     if (!(xp_word(x, "year") && xp_space(x) && put_year(x, year, NUM_GEN)))
         return RULE_FAIL;
-    size_t s = end < x->n && x->t[end].kind == TOK_SPACE ? end + 1 : end, s_end;
+    size_t s = xp_skip_space(x, end), s_end;
     const data_row *era = year_suffix(x, s, &s_end);
     if (era)
         return xp_space(x) && xp_put(x, era->field[2]) ? s_end : RULE_FAIL;
@@ -222,7 +222,7 @@ static size_t put_month_year(xp *x, const data_row *month, size_t end)
 {
     if (!put_of_month(x, month))
         return RULE_FAIL;
-    size_t y = end < x->n && x->t[end].kind == TOK_SPACE ? end + 1 : end;
+    size_t y = xp_skip_space(x, end);
     if (y == end || !xp_is_num(x, y) || x->t[y].len < 3 || x->t[y].len > 4 ||
         xp_is_mark(x, y + 1, ':') || xp_is_mark(x, y + 1, '%'))
         return end;

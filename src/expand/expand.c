@@ -29,6 +29,11 @@ size_t xp_prev(const xp *x, size_t i)
     return NO_TOKEN;
 }
 
+size_t xp_skip_space(const xp *x, size_t i)
+{
+    return i < x->n && x->t[i].kind == TOK_SPACE ? i + 1 : i;
+}
+
 bool xp_is_mark(const xp *x, size_t i, unsigned cp)
 {
     return i < x->n && x->t[i].kind == TOK_MARK && x->t[i].cp == cp;
@@ -262,6 +267,18 @@ static bool is_digits(const xp *x, size_t i, size_t len)
     return xp_is_num(x, i) && x->t[i].len == len;
 }
 
+/* Sets value and exact from digits: exact unless too long or with a leading zero. */
+static void set_value(number *num)
+{
+    num->value = 0;
+    num->exact = num->ndigits <= 15 && !(num->ndigits > 1 && num->digits[0] == '0');
+    if (!num->exact)
+        return;
+    for (size_t k = 0; k < num->ndigits; k++)
+        num->value = num->value * 10 + (uint64_t)(num->digits[k] - '0');
+    num->exact = num->value <= NUMBERS_MAX;
+}
+
 void xp_parse_number(const xp *x, size_t i, bool allow_decimal, number *num)
 {
     memset(num, 0, sizeof *num);
@@ -271,23 +288,17 @@ void xp_parse_number(const xp *x, size_t i, bool allow_decimal, number *num)
     memcpy(num->digits, x->s + t->start, n);
     num->ndigits = n;
     size_t j = i + 1;
-    bool too_long = t->len > cap;
-    if (t->len <= 3) {
-        /* 6,500 and 1,250,000; 1.500.000 only with two groups or more */
-        if (xp_is_mark(x, j, ',') && is_digits(x, j + 1, 3)) {
-            while (xp_is_mark(x, j, ',') && is_digits(x, j + 1, 3) && num->ndigits + 3 <= cap) {
-                memcpy(num->digits + num->ndigits, x->s + x->t[j + 1].start, 3);
-                num->ndigits += 3;
-                j += 2;
-            }
-        } else if (xp_is_mark(x, j, '.') && is_digits(x, j + 1, 3) && xp_is_mark(x, j + 2, '.') &&
-                   is_digits(x, j + 3, 3)) {
-            while (xp_is_mark(x, j, '.') && is_digits(x, j + 1, 3) && num->ndigits + 3 <= cap) {
-                memcpy(num->digits + num->ndigits, x->s + x->t[j + 1].start, 3);
-                num->ndigits += 3;
-                j += 2;
-            }
-        }
+    /* 6,500 and 1,250,000; 1.500.000 only with two groups or more */
+    unsigned sep = 0;
+    if (t->len <= 3 && xp_is_mark(x, j, ',') && is_digits(x, j + 1, 3))
+        sep = ',';
+    else if (t->len <= 3 && xp_is_mark(x, j, '.') && is_digits(x, j + 1, 3) &&
+             xp_is_mark(x, j + 2, '.') && is_digits(x, j + 3, 3))
+        sep = '.';
+    while (sep && xp_is_mark(x, j, sep) && is_digits(x, j + 1, 3) && num->ndigits + 3 <= cap) {
+        memcpy(num->digits + num->ndigits, x->s + x->t[j + 1].start, 3);
+        num->ndigits += 3;
+        j += 2;
     }
     num->digits[num->ndigits] = '\0';
     if (allow_decimal && xp_is_mark(x, j, '.') && xp_is_num(x, j + 1) &&
@@ -298,12 +309,7 @@ void xp_parse_number(const xp *x, size_t i, bool allow_decimal, number *num)
         j += 2;
     }
     num->end = j;
-    num->exact = !too_long && num->ndigits <= 15 && !(num->ndigits > 1 && num->digits[0] == '0');
-    if (num->exact) {
-        for (size_t k = 0; k < num->ndigits; k++)
-            num->value = num->value * 10 + (uint64_t)(num->digits[k] - '0');
-        num->exact = num->value <= NUMBERS_MAX;
-    }
+    set_value(num); /* a token too long for digits[] filled it: more than 15 digits */
 }
 
 bool xp_put_integer(xp *x, const number *num, num_gender g, num_case c, bool construct)
@@ -330,9 +336,7 @@ bool xp_put_number(xp *x, const number *num, num_gender g, num_case c, bool cons
     number f = {0};
     f.ndigits = num->nfrac - z;
     memcpy(f.digits, num->frac + z, f.ndigits);
-    f.exact = f.ndigits <= 15;
-    for (size_t k = 0; f.exact && k < f.ndigits; k++)
-        f.value = f.value * 10 + (uint64_t)(f.digits[k] - '0');
+    set_value(&f);
     return xp_put_integer(x, &f, NUM_MASC, c, false);
 }
 
@@ -708,7 +712,7 @@ static size_t step(xp *x, size_t i)
         } else if ((r = rule_money_before(x, i, &none))) {
             /* $100 */
         } else if (fraction_char(t->cp, &a, &b)) {
-            size_t next = i + 1 < x->n && x->t[i + 1].kind == TOK_SPACE ? i + 2 : i + 1;
+            size_t next = xp_skip_space(x, i + 1);
             bool construct = next != i + 1 && xp_is_definite(x, next);
             r = put_fraction(x, a, b, xp_case(x, i, NULL), construct) ? i + 1 : RULE_FAIL;
         } else if (!(r = rule_symbol(x, i))) {

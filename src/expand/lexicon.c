@@ -30,18 +30,13 @@ typedef struct lex_index {
 static lex_index indexes[LEX_TABLES];
 static pthread_once_t indexes_once = PTHREAD_ONCE_INIT;
 
-static bool is_dropped(unsigned cp)
-{
-    return (cp >= 0x064B && cp <= 0x065F) || cp == 0x0670 || cp == 0x0640;
-}
-
 size_t lex_key(const char *s, size_t len, char *out, size_t cap)
 {
     size_t k = 0;
     for (size_t i = 0; i < len;) {
         size_t n;
         unsigned cp = utf8_decode(s + i, len - i, &n);
-        if (!is_dropped(cp)) {
+        if (!arabic_is_mark(cp) && cp != 0x0640) { /* tatweel */
             if (k + n >= cap)
                 break;
             memcpy(out + k, s + i, n);

@@ -7,17 +7,6 @@
 #include "expand/lexicon.h"
 #include "expand/rules.h"
 
-static bool is_space(const xp *x, size_t i)
-{
-    return i < x->n && x->t[i].kind == TOK_SPACE;
-}
-
-/* The token after i, skipping one space. */
-static size_t after_space(const xp *x, size_t i)
-{
-    return is_space(x, i) ? i + 1 : i;
-}
-
 bool fraction_char(unsigned cp, unsigned *num, unsigned *den)
 {
     static const struct {
@@ -65,43 +54,42 @@ static bool proper_fraction(unsigned a, unsigned b)
     return b >= 2 && b <= 10 && a >= 1 && a < b;
 }
 
+/* A fraction written a/b from token i on, each term of one or two digits (a/b/c is a date). */
+static bool slash_fraction(const xp *x, size_t i, unsigned *a, unsigned *b)
+{
+    if (!(xp_is_num(x, i) && xp_is_mark(x, i + 1, '/') && xp_is_num(x, i + 2) &&
+          x->t[i].len <= 2 && x->t[i + 2].len <= 2 && !xp_is_mark(x, i + 3, '/')))
+        return false;
+    *a = (unsigned)atoi(x->s + x->t[i].start);
+    *b = (unsigned)atoi(x->s + x->t[i + 2].start);
+    return true;
+}
+
 size_t rule_fraction(xp *x, size_t i, const prefix *p)
 {
     unsigned a, b;
     num_case c = xp_case(x, i, p);
     /* 3/4 */
-    if (xp_is_mark(x, i + 1, '/') && xp_is_num(x, i + 2) && x->t[i].len <= 2 &&
-        x->t[i + 2].len <= 2 && !xp_is_mark(x, i + 3, '/')) {
-        a = (unsigned)atoi(x->s + x->t[i].start);
-        b = (unsigned)atoi(x->s + x->t[i + 2].start);
+    if (slash_fraction(x, i, &a, &b)) {
         if (!proper_fraction(a, b))
             return 0;
         return xp_prefix(x, p) && put_fraction(x, a, b, c, definite_after(x, i + 3)) ? i + 3
                                                                                   : RULE_FAIL;
     }
+    /* A whole number and a fraction: 1½, 1 ½, 1 1/2 */
     number whole;
     xp_parse_number(x, i, false, &whole);
-    size_t f = after_space(x, whole.end);
-    /* 1½ and 1 ½ */
-    if (f < x->n && x->t[f].kind == TOK_MARK && fraction_char(x->t[f].cp, &a, &b)) {
-        if (!(xp_prefix(x, p) && xp_put_integer(x, &whole, NUM_MASC, c, false) &&
-              xp_space(x) && xp_word(x, "and") && put_fraction(x, a, b, c, false)))
-            return RULE_FAIL;
-        return f + 1;
-    }
-    /* 1 1/2 */
-    if (f != whole.end && xp_is_num(x, f) && xp_is_mark(x, f + 1, '/') && xp_is_num(x, f + 2) &&
-        x->t[f].len <= 2 && x->t[f + 2].len <= 2 && !xp_is_mark(x, f + 3, '/')) {
-        a = (unsigned)atoi(x->s + x->t[f].start);
-        b = (unsigned)atoi(x->s + x->t[f + 2].start);
-        if (!proper_fraction(a, b))
-            return 0;
-        if (!(xp_prefix(x, p) && xp_put_integer(x, &whole, NUM_MASC, c, false) &&
-              xp_space(x) && xp_word(x, "and") && put_fraction(x, a, b, c, false)))
-            return RULE_FAIL;
-        return f + 3;
-    }
-    return 0;
+    size_t f = xp_skip_space(x, whole.end), end;
+    if (f < x->n && x->t[f].kind == TOK_MARK && fraction_char(x->t[f].cp, &a, &b))
+        end = f + 1;
+    else if (f != whole.end && slash_fraction(x, f, &a, &b) && proper_fraction(a, b))
+        end = f + 3;
+    else
+        return 0;
+    return xp_prefix(x, p) && xp_put_integer(x, &whole, NUM_MASC, c, false) && xp_space(x) &&
+                   xp_word(x, "and") && put_fraction(x, a, b, c, false)
+               ? end
+               : RULE_FAIL;
 }
 
 /* A unit or currency row of units.tsv by its id. */
@@ -183,7 +171,7 @@ typedef struct scaled {
 static bool scale_number(const xp *x, const number *num, scaled *sc)
 {
     memset(sc, 0, sizeof *sc);
-    size_t w = after_space(x, num->end);
+    size_t w = xp_skip_space(x, num->end);
     unsigned s = w != num->end ? scale_word(x, w) : 0;
     if (!s || !num->exact)
         return false;
@@ -227,6 +215,18 @@ static bool put_scaled(xp *x, const scaled *sc, num_case c, bool construct)
     return ok;
 }
 
+/* The minor unit (cent, fils) that num's decimal part is read in, and its places: hundredths,
+ * or thousandths for the dinars divided in fils. NULL when there is none or num does not fit. */
+static const data_row *minor_unit(const data_row *unit, const number *num, unsigned *places)
+{
+    if (!num->nfrac || !num->exact)
+        return NULL;
+    const data_row *link = lex_find(LEX_UNITS, "minor", unit->field[1]);
+    const data_row *minor = link ? unit_row(link->field[2]) : NULL;
+    *places = link && atoi(link->field[3]) == 1000 ? 3 : 2;
+    return minor && num->nfrac <= *places ? minor : NULL;
+}
+
 /* Money or a unit: the amount with its noun. */
 static bool put_measure(xp *x, const number *num, const scaled *sc, const data_row *unit,
                         num_case c, bool negative)
@@ -240,30 +240,24 @@ static bool put_measure(xp *x, const number *num, const scaled *sc, const data_r
     if (negative && !degrees)
         c = NUM_GEN;
     bool ok;
+    unsigned places;
+    const data_row *minor;
     if (sc && sc->scale) { /* مِلْيَارَانِ وَنِصْفُ الْمِلْيَارِ دُولَارٍ، مِلْيُونَا دُولَارٍ */
         ok = put_scaled(x, sc, c, !sc->half) && xp_space(x) && numbers_noun(x->out, &noun, NUM_GEN);
-    } else if (num->nfrac && num->exact) {
-        const data_row *minor_link = lex_find(LEX_UNITS, "minor", unit->field[1]);
-        const data_row *minor = minor_link ? unit_row(minor_link->field[2]) : NULL;
-        /* hundredths, or thousandths for the dinars divided in fils */
-        unsigned places = minor_link && atoi(minor_link->field[3]) == 1000 ? 3 : 2;
-        if (minor && num->nfrac <= places) { /* ثَلَاثَةُ دُولَارَاتٍ وَخَمْسُونَ سِنْتًا */
-            uint64_t cents = (uint64_t)atoi(num->frac);
-            for (size_t k = num->nfrac; k < places; k++)
-                cents *= 10;
-            num_noun small;
-            unit_noun(minor, &small);
-            ok = true;
-            if (num->value)
-                ok = numbers_counted(x->out, num->value, &noun, c) &&
-                     (!cents || (xp_space(x) && xp_word(x, "and")));
-            if (ok && cents)
-                ok = numbers_counted(x->out, cents, &small, c);
-        } else {
-            ok = xp_put_number(x, num, NUM_MASC, c, false) && xp_space(x) &&
-                 numbers_noun(x->out, &noun, NUM_GEN);
-        }
-    } else if (num->exact) {
+    } else if ((minor = minor_unit(unit, num, &places))) {
+        /* ثَلَاثَةُ دُولَارَاتٍ وَخَمْسُونَ سِنْتًا */
+        uint64_t cents = (uint64_t)atoi(num->frac);
+        for (size_t k = num->nfrac; k < places; k++)
+            cents *= 10;
+        num_noun small;
+        unit_noun(minor, &small);
+        ok = true;
+        if (num->value)
+            ok = numbers_counted(x->out, num->value, &noun, c) &&
+                 (!cents || (xp_space(x) && xp_word(x, "and")));
+        if (ok && cents)
+            ok = numbers_counted(x->out, cents, &small, c);
+    } else if (num->exact && !num->nfrac) {
         ok = numbers_counted(x->out, num->value, &noun, c);
     } else {
         ok = xp_put_number(x, num, NUM_MASC, c, false) && xp_space(x) &&
@@ -299,7 +293,7 @@ size_t rule_money_before(xp *x, size_t i, const prefix *p)
     if (x->t[i].kind != TOK_MARK && x->t[i].kind != TOK_LATIN)
         return 0;
     const data_row *sym = lex_find_text(LEX_UNITS, "symbol", x->s + x->t[i].start, x->t[i].len);
-    size_t k = after_space(x, i + 1);
+    size_t k = xp_skip_space(x, i + 1);
     if (!sym || !xp_is_num(x, k))
         return 0;
     const data_row *unit = unit_row(sym->field[2]);
@@ -326,7 +320,7 @@ size_t rule_quantity(xp *x, size_t i, const prefix *p, bool negative)
     if (x->forced_at == i)
         c = x->forced_case;
     size_t j = num.end;
-    size_t k = after_space(x, j);
+    size_t k = xp_skip_space(x, j);
     bool percent_before = i > 0 && xp_is_mark(x, i - 1, '%') && !negative;
     if (!xp_prefix(x, p))
         return RULE_FAIL;
@@ -367,14 +361,14 @@ size_t rule_quantity(xp *x, size_t i, const prefix *p, bool negative)
     bool has_scale = scale_number(x, &num, &sc);
     if (has_scale) {
         size_t sym2_end;
-        const data_row *sym2 = symbol_at(x, after_space(x, sc.end), &sym2_end);
+        const data_row *sym2 = symbol_at(x, xp_skip_space(x, sc.end), &sym2_end);
         if (sym2 && unit_row(sym2->field[2])) {
             if (!put_measure(x, &num, &sc, unit_row(sym2->field[2]), c, negative))
                 return RULE_FAIL;
             return sym2_end;
         }
     }
-    if (unit && !era) {
+    if (unit) {
         if (!put_measure(x, &num, NULL, unit, c, negative))
             return RULE_FAIL;
         return sym_end;
@@ -387,7 +381,7 @@ size_t rule_quantity(xp *x, size_t i, const prefix *p, bool negative)
 
     /* Scale words: 3 ملايين، 1.5 مليون، 2 مليون دولار */
     if (has_scale) {
-        size_t noun = after_space(x, sc.end);
+        size_t noun = xp_skip_space(x, sc.end);
         num_gender g;
         bool counted = noun != sc.end && xp_noun_gender(x, noun, &g) && !scale_word(x, noun);
         if (!put_scaled(x, &sc, c, counted && !sc.half))

@@ -176,8 +176,7 @@ static bool put_below_100(buf *out, unsigned n, num_gender g, num_case c, bool c
             ok = put_word(out, word("one.f.compound"));
         else
             ok = put_below_100(out, u, g, c, false);
-        const char *and = word("and");
-        if (!ok || !and || !buf_putc(out, ' ') || !buf_puts(out, and))
+        if (!ok || !put_and(out))
             return false;
     }
     return put_tens(out, t, c);
@@ -296,18 +295,19 @@ static bool put_article(buf *out, const char *w, size_t len)
 bool numbers_make_definite(buf *out, const char *words)
 {
     const char *p = words;
-    while (*p) {
+    buf word_buf = BUF_INIT;
+    bool ok = true;
+    while (ok && *p) {
         const char *end = strchr(p, ' ');
         size_t len = end ? (size_t)(end - p) : strlen(p);
         const char *w = p;
         if (len > 4 && memcmp(w, WAW FATHA, 4) == 0) { /* the conjunction stays in front */
-            if (!buf_puts(out, WAW FATHA))
-                return false;
+            ok = buf_puts(out, WAW FATHA);
             w += 4;
             len -= 4;
         }
-        buf word_buf = BUF_INIT;
-        bool ok = put_article(&word_buf, w, len);
+        buf_clear(&word_buf);
+        ok = ok && put_article(&word_buf, w, len);
         /* No tanween on a definite noun: -un -in -an become -u -i -a (the alif goes). */
         for (size_t i = 0; ok && i < word_buf.len;) {
             size_t n;
@@ -319,22 +319,18 @@ bool numbers_make_definite(buf *out, const char *words)
                 ok = buf_puts(out, KASRA);
             else if (cp == 0x064B) {
                 ok = buf_puts(out, FATHA);
-                if (i + 2 <= word_buf.len && memcmp(word_buf.data + i, ALIF, 2) == 0 &&
-                    i + 2 == word_buf.len)
+                if (i + 2 == word_buf.len && memcmp(word_buf.data + i, ALIF, 2) == 0)
                     i += 2;
             } else
                 ok = buf_put_cp(out, cp);
         }
-        buf_free(&word_buf);
-        if (!ok)
-            return false;
-        if (!end)
+        if (!ok || !end)
             break;
-        if (!buf_putc(out, ' '))
-            return false;
+        ok = buf_putc(out, ' ');
         p = end + 1;
     }
-    return true;
+    buf_free(&word_buf);
+    return ok;
 }
 
 /* The definite ordinal of a unit 1..10 (compound: the 1 of 11 and 21..91 is حَادِي). The
@@ -432,9 +428,8 @@ bool numbers_counted(buf *out, uint64_t n, const num_noun *noun, num_case c)
         return put_dual(out, noun->singular, c, false) && put_adjective(out, noun, c, true);
     if (noun->invariable) {
         bool cons = (r >= 3 && r <= 10) || (n >= 100 && r == 0);
-        return (cons ? numbers_cardinal_construct(out, n, noun->gender, c)
-                     : numbers_cardinal(out, n, noun->gender, c)) &&
-               buf_putc(out, ' ') && numbers_noun(out, noun, NUM_GEN);
+        return cardinal(out, n, noun->gender, c, cons) && buf_putc(out, ' ') &&
+               numbers_noun(out, noun, NUM_GEN);
     }
     if (r >= 3 && r <= 10) { /* خَمْسَةُ دُولَارَاتٍ */
         if (!(numbers_cardinal_construct(out, n, noun->gender, c) && buf_putc(out, ' ') &&
@@ -463,8 +458,8 @@ bool numbers_fraction_construct(buf *out, unsigned a, const num_noun *noun, num_
     if (!numbers_cardinal_construct(out, a, noun->gender, c) || !buf_putc(out, ' '))
         return false;
     size_t n = strlen(noun->plural_gen);
-    if (n >= 2 && memcmp(noun->plural_gen + n - 2, KASRATAN, 2) == 0)
-        return buf_append(out, noun->plural_gen, n - 2) && buf_puts(out, KASRA);
+    if (ends_with(noun->plural_gen, KASRATAN))
+        return buf_append(out, noun->plural_gen, n - strlen(KASRATAN)) && buf_puts(out, KASRA);
     return buf_puts(out, noun->plural_gen);
 }
 

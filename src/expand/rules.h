@@ -74,6 +74,7 @@ typedef struct xp {
 /* --- tokens (expand.c) --- */
 size_t xp_next(const xp *x, size_t i);          /* next non-space token after i, or x->n */
 size_t xp_prev(const xp *x, size_t i);          /* previous non-space token, or NO_TOKEN */
+size_t xp_skip_space(const xp *x, size_t i);    /* i, or i + 1 when token i is a space */
 bool xp_is_mark(const xp *x, size_t i, unsigned cp);
 bool xp_is_num(const xp *x, size_t i);
 bool xp_is_word(const xp *x, size_t i);
