@@ -98,7 +98,7 @@ static size_t finish_hour(xp *x, unsigned h24, size_t end)
 /* An hour after الساعة agrees with it (في الساعة الثَّامِنَةِ); otherwise the context decides. */
 static num_case hour_case(xp *x, size_t i, const prefix *p)
 {
-    size_t w = xp_prev(x, p->token != NO_TOKEN ? p->token : i);
+    size_t w = xp_prev(x, xp_start(p, i));
     if (w != NO_TOKEN && xp_in_context(x, w, "hourword"))
         return xp_noun_case(x, w, false);
     return xp_case(x, i, p);
@@ -149,7 +149,7 @@ size_t rule_hour(xp *x, size_t i, const prefix *p)
     unsigned h = small_value(x, i, 2);
     if (h > 24)
         return 0;
-    size_t w = xp_prev(x, p->token != NO_TOKEN ? p->token : i);
+    size_t w = xp_prev(x, xp_start(p, i));
     size_t dp_end;
     bool after_hourword = w != NO_TOKEN && xp_in_context(x, w, "hourword");
     const data_row *dp = daypart_after(x, i + 1, &dp_end);
@@ -272,7 +272,7 @@ size_t rule_month_date(xp *x, size_t i, const prefix *p)
         ok = put_ordinal(x, d1, NUM_MASC, c);
         break;
     case DASH: {
-        bool has_from = xp_follows_from(x, p->token != NO_TOKEN ? p->token : i);
+        bool has_from = xp_follows_from(x, xp_start(p, i));
         ok = (has_from || (xp_word(x, "from") && xp_space(x))) &&
              put_ordinal(x, d1, NUM_MASC, NUM_GEN) && xp_space(x) && xp_word(x, "to") &&
              xp_space(x) && put_ordinal(x, d2, NUM_MASC, NUM_GEN);
@@ -353,7 +353,7 @@ size_t rule_ordinal(xp *x, size_t i, const prefix *p)
     if (x->t[i].len > 4 || decimal ||
         xp_is_mark(x, i + 1, '%') || xp_is_mark(x, i + 1, '/') || xp_is_mark(x, i + 1, ':'))
         return 0;
-    size_t w = xp_prev(x, p->token != NO_TOKEN ? p->token : i);
+    size_t w = xp_prev(x, xp_start(p, i));
     const data_row *noun = w != NO_TOKEN ? xp_context_row(x, w, "ordinal") : NULL;
     if (!noun && !p->article)
         return 0;
@@ -363,7 +363,7 @@ size_t rule_ordinal(xp *x, size_t i, const prefix *p)
     if (noun) {
         g = noun->field[2][0] == 'f' ? NUM_FEM : NUM_MASC;
         c = xp_noun_case(x, w, false);
-    } else if (w != NO_TOKEN && xp_is_word(x, w) && w + 2 == (p->token != NO_TOKEN ? p->token : i)) {
+    } else if (w != NO_TOKEN && xp_is_word(x, w) && w + 2 == xp_start(p, i)) {
         if (xp_key_ends(x, w, AR_TEH_MARBUTA) || xp_key_ends(x, w, AR_ALIF_MAKSURA))
             g = NUM_FEM;
         c = xp_noun_case(x, w, true);

@@ -29,6 +29,11 @@ size_t xp_prev(const xp *x, size_t i)
     return NO_TOKEN;
 }
 
+size_t xp_start(const prefix *p, size_t i)
+{
+    return p->token != NO_TOKEN ? p->token : i;
+}
+
 size_t xp_skip_space(const xp *x, size_t i)
 {
     return i < x->n && x->t[i].kind == TOK_SPACE ? i + 1 : i;
@@ -175,7 +180,7 @@ static bool object_of_verb(const xp *x, size_t w)
 num_case xp_case(xp *x, size_t first, const prefix *p)
 {
     num_case c = NUM_NOM;
-    size_t at = p && p->token != NO_TOKEN ? p->token : first;
+    size_t at = p ? xp_start(p, first) : first;
     size_t w = xp_prev(x, at);
     if (p && p->prep)
         c = NUM_GEN;
@@ -401,7 +406,7 @@ static size_t read_digit_groups(xp *x, size_t j, bool context)
 /* Phone and reference numbers: digit by digit, groups separated by spaces or dashes. */
 static size_t rule_phone(xp *x, size_t i, const prefix *p, bool plus)
 {
-    size_t at = p->token != NO_TOKEN ? p->token : i;
+    size_t at = xp_start(p, i);
     size_t w = xp_prev(x, plus ? i - 1 : at);
     if (w != NO_TOKEN && xp_is_mark(x, w, ':')) /* الهاتف: 0501234567 */
         w = xp_prev(x, w);
@@ -454,7 +459,7 @@ static size_t rule_range(xp *x, size_t i, const prefix *p)
     /* The gender of the noun after the second number serves both. */
     num_gender g = NUM_MASC;
     xp_noun_after(x, second.end, &g);
-    if (!xp_follows_from(x, p->token != NO_TOKEN ? p->token : i) &&
+    if (!xp_follows_from(x, xp_start(p, i)) &&
         !(xp_word(x, "from") && xp_space(x)))
         return RULE_FAIL;
     if (!xp_put_number(x, &a, g, NUM_GEN, false) || !xp_space(x) || !xp_word(x, "to") ||

@@ -313,7 +313,7 @@ size_t rule_quantity(xp *x, size_t i, const prefix *p, bool negative)
 {
     number num;
     xp_parse_number(x, i, true, &num);
-    size_t first = p->token != NO_TOKEN ? p->token : i;
+    size_t first = xp_start(p, i);
     if (negative || (i > 0 && xp_is_mark(x, i - 1, '%')))
         first = i - 1; /* the sign before the number */
     num_case c = xp_case(x, first, p);

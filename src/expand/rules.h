@@ -72,6 +72,8 @@ typedef struct xp {
 } xp;
 
 /* --- tokens (expand.c) --- */
+/* The first token of the number at token i: the word of its prefix, if it has one. */
+size_t xp_start(const prefix *p, size_t i);
 size_t xp_next(const xp *x, size_t i);          /* next non-space token after i, or x->n */
 size_t xp_prev(const xp *x, size_t i);          /* previous non-space token, or NO_TOKEN */
 size_t xp_skip_space(const xp *x, size_t i);    /* i, or i + 1 when token i is a space */

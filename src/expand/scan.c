@@ -5,7 +5,8 @@
 #include "common/buf.h"
 #include "common/utf8.h"
 
-bool scan_is_arabic_letter(unsigned cp)
+/* Whether cp belongs to an Arabic word: letters, marks, tatweel. */
+static bool in_arabic_word(unsigned cp)
 {
     return (cp >= 0x0621 && cp <= 0x063A) || (cp >= 0x0640 && cp <= 0x065F) || cp == 0x0670 ||
            (cp >= 0x0671 && cp <= 0x06D3) || cp == 0x06D5 || (cp >= 0x0610 && cp <= 0x061A);
@@ -24,7 +25,7 @@ static tok_kind kind_of(unsigned cp)
         return TOK_NUM;
     if (is_latin(cp))
         return TOK_LATIN;
-    if (scan_is_arabic_letter(cp))
+    if (in_arabic_word(cp))
         return TOK_WORD;
     return TOK_MARK;
 }

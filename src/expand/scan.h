@@ -36,7 +36,4 @@ bool scan_sentence(const char *s, size_t len, tok_list *list);
 
 void tok_list_free(tok_list *list);
 
-/* Whether cp belongs to an Arabic word: letters, marks, tatweel. */
-bool scan_is_arabic_letter(unsigned cp);
-
 #endif
