@@ -138,8 +138,10 @@ static void worker_main(int fd, jobs_work_fn work, void *ctx)
     for (;;) {
         request_head h;
         int r = read_exact(fd, &h, sizeof h);
-        if (r == 0)
+        if (r == 0) { /* the parent is done with us */
+            free(text);
             _exit(0);
+        }
         if (r < 0 || h.voice_len == 0 || h.voice_len >= MAX_VOICE || h.text_len > MAX_TEXT)
             _exit(3);
         char voice[MAX_VOICE];
