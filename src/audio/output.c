@@ -58,6 +58,7 @@ typedef struct pass {
     audio_loudness measured;
     double limited_db;
     uint32_t rng;
+    const volatile sig_atomic_t *cancel; /* stop when it becomes non-zero; may be NULL */
 } pass;
 
 static uint32_t next_random(uint32_t *s)
@@ -138,6 +139,10 @@ static nashra_status run_pass(pass *p, nashra_error *err)
     long long left = p->end - p->start;
     const float g = (float)p->gain;
     while (!rc && (left > 0 || tail > 0)) {
+        if (p->cancel && *p->cancel) {
+            rc = error_set(err, NASHRA_ECANCELED, "interrupted");
+            break;
+        }
         size_t n;
         if (left > 0) {
             size_t want = left < CHUNK ? (size_t)left : CHUNK;
@@ -502,6 +507,17 @@ nashra_status audio_output_write(const char *path, bool overwrite, const audio_s
                                  long long end, const audio_loudness *measured,
                                  audio_result *result, nashra_error *err)
 {
+    return audio_output_write_or_cancel(path, overwrite, spec, tags, src, start, end, measured,
+                                        NULL, result, err);
+}
+
+nashra_status audio_output_write_or_cancel(const char *path, bool overwrite,
+                                           const audio_spec *spec, const audio_tags *tags,
+                                           audio_render *src, long long start, long long end,
+                                           const audio_loudness *measured,
+                                           const volatile sig_atomic_t *cancel,
+                                           audio_result *result, nashra_error *err)
+{
     nashra_status rc = atomic_check(path, overwrite, err);
     if (rc)
         return rc;
@@ -512,7 +528,8 @@ nashra_status audio_output_write(const char *path, bool overwrite, const audio_s
                          spec->rate);
     if (!is_lossy(spec) && spec->depth != 16 && spec->depth != 24)
         return error_set(err, NASHRA_EINVAL, "%s: bit depth must be 16 or 24", path);
-    pass p = {.spec = spec, .src = src, .start = start, .end = end, .gain = 1, .rng = 0x9e3779b9u};
+    pass p = {.spec = spec, .src = src, .start = start, .end = end, .gain = 1, .rng = 0x9e3779b9u,
+              .cancel = cancel};
 
     /* The loudness of the span as rendered: for the gain, and for the bext chunk. */
     audio_loudness in = {-HUGE_VAL, 0, -HUGE_VAL, -HUGE_VAL, -HUGE_VAL};
@@ -591,6 +608,16 @@ nashra_status audio_output_write(const char *path, bool overwrite, const audio_s
                 aim += miss;
                 again = true;
             }
+        }
+        /* A run stopped while the file was written leaves the previous one in place: the
+         * data is synced first, so that the last look at cancel comes right before the rename
+         * (atomic_commit's own fsync then has nothing left to do). */
+        if (!rc && !again && cancel) {
+            if (fsync(fd) != 0)
+                rc = error_set(err, NASHRA_EIO, "%s: cannot finish file: %s", path,
+                               strerror(errno));
+            else if (*cancel)
+                rc = error_set(err, NASHRA_ECANCELED, "interrupted");
         }
         if (rc || again) {
             close(fd);

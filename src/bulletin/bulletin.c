@@ -958,8 +958,9 @@ static nashra_status write_one(nashra_bulletin *b, const char *path, size_t firs
     tag_store t;
     nashra_status rc = make_tags(b, first, count, start, end - start, &t, err);
     if (!rc)
-        rc = audio_output_write(path, b->config.overwrite != 0, &b->spec, &t.tags, b->render,
-                                start, end, measured, result, err);
+        rc = audio_output_write_or_cancel(path, b->config.overwrite != 0, &b->spec, &t.tags,
+                                          b->render, start, end, measured, b->config.cancel,
+                                          result, err);
     if (!rc && b->config.sidecars) {
         meta_facts f = {
             .audio_path = path,
