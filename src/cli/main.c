@@ -895,6 +895,10 @@ int main(int argc, char **argv)
         fputs(usage_main, stderr);
         return EXIT_USAGE;
     }
+    /* A write past the file size limit (ulimit -f) then fails with EFBIG and is reported as
+     * one line like any failed write, with the temporary file removed, instead of killing the
+     * process midway. The synthesis workers inherit this. */
+    signal(SIGXFSZ, SIG_IGN);
     const char *cmd = argv[1];
     if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
         fputs(usage_main, stdout);
