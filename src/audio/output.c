@@ -507,17 +507,22 @@ nashra_status audio_output_write(const char *path, bool overwrite, const audio_s
                                  long long end, const audio_loudness *measured,
                                  audio_result *result, nashra_error *err)
 {
-    return audio_output_write_or_cancel(path, overwrite, spec, tags, src, start, end, measured,
-                                        NULL, result, err);
+    char *tmp = NULL;
+    nashra_status rc = audio_output_stage(path, overwrite, spec, tags, src, start, end, measured,
+                                          NULL, result, &tmp, err);
+    if (!rc)
+        rc = atomic_place(tmp, path, overwrite, err);
+    free(tmp);
+    return rc;
 }
 
-nashra_status audio_output_write_or_cancel(const char *path, bool overwrite,
-                                           const audio_spec *spec, const audio_tags *tags,
-                                           audio_render *src, long long start, long long end,
-                                           const audio_loudness *measured,
-                                           const volatile sig_atomic_t *cancel,
-                                           audio_result *result, nashra_error *err)
+nashra_status audio_output_stage(const char *path, bool overwrite, const audio_spec *spec,
+                                 const audio_tags *tags, audio_render *src, long long start,
+                                 long long end, const audio_loudness *measured,
+                                 const volatile sig_atomic_t *cancel, audio_result *result,
+                                 char **tmp_out, nashra_error *err)
 {
+    *tmp_out = NULL;
     nashra_status rc = atomic_check(path, overwrite, err);
     if (rc)
         return rc;
@@ -587,7 +592,6 @@ nashra_status audio_output_write_or_cancel(const char *path, bool overwrite,
         if (fd < 0)
             return error_set(err, NASHRA_EIO, "%s: cannot create output: %s", path,
                              strerror(errno));
-        /* atomic_commit syncs the file once it is accepted. */
         rc = encode(path, fd, &p, tags, &planned, err);
         audio_result r = {.gain_db = gain_db, .limited_db = p.limited_db};
         /* Lossless files were measured sample for sample as written; lossy ones are decoded. */
@@ -609,16 +613,6 @@ nashra_status audio_output_write_or_cancel(const char *path, bool overwrite,
                 again = true;
             }
         }
-        /* A run stopped while the file was written leaves the previous one in place: the
-         * data is synced first, so that the last look at cancel comes right before the rename
-         * (atomic_commit's own fsync then has nothing left to do). */
-        if (!rc && !again && cancel) {
-            if (fsync(fd) != 0)
-                rc = error_set(err, NASHRA_EIO, "%s: cannot finish file: %s", path,
-                               strerror(errno));
-            else if (*cancel)
-                rc = error_set(err, NASHRA_ECANCELED, "interrupted");
-        }
         if (rc || again) {
             close(fd);
             unlink(tmp);
@@ -628,11 +622,15 @@ nashra_status audio_output_write_or_cancel(const char *path, bool overwrite,
                 return rc;
             continue;
         }
-        rc = atomic_commit(fd, tmp, path, overwrite, err);
-        free(tmp);
-        if (!rc && result)
+        if ((rc = atomic_finish(fd, path, err))) {
+            unlink(tmp);
+            free(tmp);
+            return rc;
+        }
+        if (result)
             *result = r;
-        return rc;
+        *tmp_out = tmp;
+        return NASHRA_OK;
     }
     return error_set(err, NASHRA_EAUDIO, "%s: the encoder could not meet the loudness target",
                      path);
