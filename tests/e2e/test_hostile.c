@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -18,6 +19,7 @@
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -875,6 +877,164 @@ static void existing_output(void **state)
                 "other.wav", "other.json", "other.vtt", "other.srt", "other.wav.lock", NULL);
 }
 
+/* ---------------------------------------------------------------------------------------- */
+/* Faults: a signal while the bulletin is written, junk in the cache.                      */
+
+/* Waits up to limit seconds for pid; kills it and fails the test if it is still running. */
+static int wait_bounded(pid_t pid, double limit, const char *what)
+{
+    double t0 = seconds_now();
+    int ws;
+    pid_t got;
+    while ((got = waitpid(pid, &ws, WNOHANG)) == 0) {
+        if (seconds_now() - t0 > limit) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &ws, 0);
+            fail_msg("%s: still running after %.0f s (hung?)", what, limit);
+        }
+        struct timespec nap = {0, 20 * 1000000L};
+        nanosleep(&nap, NULL);
+    }
+    assert_int_equal(got, pid);
+    return WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+}
+
+/* Starts nashra with the NULL-terminated arguments, standard error to err_path. */
+static pid_t spawn(const char *err_path, ...)
+{
+    va_list ap;
+    va_start(ap, err_path);
+    pid_t pid = spawn_v(NULL, NULL, err_path, ap);
+    va_end(ap);
+    return pid;
+}
+
+/* SIGTERM once the speech is done and the output stage writes: the run ends by the signal and
+ * the previous bulletin and its sidecars stay as they were, with no temporary file. */
+static void terminated_while_writing(void **state)
+{
+    (void)state;
+    char dir[600], article[600];
+    case_dir(dir, sizeof dir, "term");
+    input(article, sizeof article, "short.txt", short_article);
+    JOIN(out, dir, "news.wav");
+    JOIN(json, dir, "news.json");
+    expect_success(run(NULL, BULLETIN, "-o", out, article, NULL));
+    size_t len, json_len;
+    char *before = table_read_file(out, &len), *before_json = table_read_file(json, &json_len);
+
+    WORK(err_path, "term.err");
+    pid_t pid = spawn(err_path, "bulletin", "--verbose", "--no-cache", "--jobs", "2",
+                      "--profile", "raw", "-f", "-o", out, SAMPLES, NULL);
+    /* "speech: N sentences ..." is logged as the output stage starts (about a second of
+     * writing for the samples). */
+    char *log = NULL;
+    for (int i = 0; i < 6000; i++) {
+        struct timespec nap = {0, 10 * 1000000L};
+        if (access(err_path, F_OK) == 0) {
+            log = table_read_file(err_path, NULL);
+            if (strstr(log, " nashra: speech: "))
+                break;
+            free(log);
+            log = NULL;
+        }
+        nanosleep(&nap, NULL);
+    }
+    assert_non_null(log);
+    free(log);
+    assert_int_equal(kill(pid, SIGTERM), 0);
+    int status = wait_bounded(pid, 60, "a run told to stop");
+    log = table_read_file(err_path, NULL);
+    if (status != 128 + SIGTERM)
+        fail_msg("exit %d (the signal came too late?):\n%s", status, log);
+    /* The last line says why. */
+    assert_non_null(strstr(log, "nashra: interrupted\n"));
+    free(log);
+    size_t now_len;
+    char *now = table_read_file(out, &now_len);
+    assert_int_equal(now_len, len);
+    assert_memory_equal(now, before, len);
+    free(now);
+    now = table_read_file(json, &now_len);
+    assert_int_equal(now_len, json_len);
+    assert_memory_equal(now, before_json, json_len);
+    free(now);
+    free(before);
+    free(before_json);
+    expect_only(dir, "news.wav", "news.json", "news.vtt", "news.srt", "news.wav.lock", NULL);
+}
+
+/* The first entry file found under the cache folder dir (XX/KEY.clip); its path goes to out. */
+static void first_entry(const char *dir, char *out, size_t cap)
+{
+    DIR *top = opendir(dir);
+    assert_non_null(top);
+    struct dirent *d;
+    out[0] = '\0';
+    while (!out[0] && (d = readdir(top))) {
+        if (strlen(d->d_name) != 2)
+            continue;
+        char sub[1100];
+        snprintf(sub, sizeof sub, "%s/%s", dir, d->d_name);
+        DIR *s = opendir(sub);
+        if (!s)
+            continue;
+        struct dirent *e;
+        while (!out[0] && (e = readdir(s)))
+            if (strstr(e->d_name, ".clip"))
+                snprintf(out, cap, "%s/%s", sub, e->d_name);
+        closedir(s);
+    }
+    closedir(top);
+    assert_true(out[0] != '\0');
+}
+
+/* Junk in the cache folder, also at an entry's own name: the run succeeds, in bounded time. */
+static void junk_in_the_cache(void **state)
+{
+    (void)state;
+    char dir[600], article[600];
+    case_dir(dir, sizeof dir, "cache");
+    input(article, sizeof article, "short.txt", short_article);
+    JOIN(out, dir, "news.wav");
+    JOIN(cache, dir, "clips");
+    char junk_dir[1200], top_junk[1200], stray[1200], fifo[1400];
+    snprintf(junk_dir, sizeof junk_dir, "%s/zz/deeper", cache);
+    snprintf(top_junk, sizeof top_junk, "%s/junk.bin", cache);
+    expect_success(run(NULL, BULLETIN, "-o", out, article, NULL));
+    assert_int_equal(mkdir(cache, 0700), 0);
+    /* Files and folders of no use to the cache, and a file where an entry folder would go. */
+    write_file(top_junk, "junk", 4);
+    snprintf(stray, sizeof stray, "%s/zz", cache);
+    assert_int_equal(mkdir(stray, 0700), 0);
+    assert_int_equal(mkdir(junk_dir, 0700), 0);
+    snprintf(stray, sizeof stray, "%s/7f", cache);
+    write_file(stray, "not a folder", 12);
+    WORK(err_path, "cache.err");
+    pid_t pid = spawn(err_path, "bulletin", "-q", "--jobs", "1", "--profile", "raw",
+                      "--cache-dir", cache, "-f", "-o", out, article, NULL);
+    assert_int_equal(wait_bounded(pid, 120, "a run on a cache folder of junk"), 0);
+    /* A FIFO where an entry is: nothing would ever write into it. */
+    first_entry(cache, fifo, sizeof fifo);
+    assert_int_equal(unlink(fifo), 0);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    for (int jobs = 1; jobs <= 2; jobs++) {
+        pid = spawn(err_path, "bulletin", "-q", "--jobs", jobs == 1 ? "1" : "2", "--profile",
+                    "raw", "--cache-dir", cache, "-f", "-o", out, article, NULL);
+        assert_int_equal(wait_bounded(pid, 120, "a run with a FIFO in its cache"), 0);
+        char *err = table_read_file(err_path, NULL);
+        assert_string_equal(err, "");
+        free(err);
+        if (jobs == 1) { /* made a FIFO again for the workers' turn */
+            unlink(fifo);
+            assert_int_equal(mkfifo(fifo, 0600), 0);
+        }
+    }
+    wav_facts f;
+    wav_read_facts(out, 100, 300, &f);
+    assert_true(f.seconds > 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -894,6 +1054,8 @@ int main(void)
         cmocka_unit_test(feeds),
         cmocka_unit_test(lexicon_with_a_huge_line),
         cmocka_unit_test(existing_output),
+        cmocka_unit_test(terminated_while_writing),
+        cmocka_unit_test(junk_in_the_cache),
     };
     return cmocka_run_group_tests(tests, setup, workdir_teardown);
 }
