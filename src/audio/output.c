@@ -58,6 +58,7 @@ typedef struct pass {
     audio_loudness measured;
     double limited_db;
     uint32_t rng;
+    const volatile sig_atomic_t *cancel; /* stop when it becomes non-zero; may be NULL */
 } pass;
 
 static uint32_t next_random(uint32_t *s)
@@ -138,6 +139,10 @@ static nashra_status run_pass(pass *p, nashra_error *err)
     long long left = p->end - p->start;
     const float g = (float)p->gain;
     while (!rc && (left > 0 || tail > 0)) {
+        if (p->cancel && *p->cancel) {
+            rc = error_set(err, NASHRA_ECANCELED, "interrupted");
+            break;
+        }
         size_t n;
         if (left > 0) {
             size_t want = left < CHUNK ? (size_t)left : CHUNK;
@@ -502,6 +507,22 @@ nashra_status audio_output_write(const char *path, bool overwrite, const audio_s
                                  long long end, const audio_loudness *measured,
                                  audio_result *result, nashra_error *err)
 {
+    char *tmp = NULL;
+    nashra_status rc = audio_output_stage(path, overwrite, spec, tags, src, start, end, measured,
+                                          NULL, result, &tmp, err);
+    if (!rc)
+        rc = atomic_place(tmp, path, overwrite, err);
+    free(tmp);
+    return rc;
+}
+
+nashra_status audio_output_stage(const char *path, bool overwrite, const audio_spec *spec,
+                                 const audio_tags *tags, audio_render *src, long long start,
+                                 long long end, const audio_loudness *measured,
+                                 const volatile sig_atomic_t *cancel, audio_result *result,
+                                 char **tmp_out, nashra_error *err)
+{
+    *tmp_out = NULL;
     nashra_status rc = atomic_check(path, overwrite, err);
     if (rc)
         return rc;
@@ -512,7 +533,8 @@ nashra_status audio_output_write(const char *path, bool overwrite, const audio_s
                          spec->rate);
     if (!is_lossy(spec) && spec->depth != 16 && spec->depth != 24)
         return error_set(err, NASHRA_EINVAL, "%s: bit depth must be 16 or 24", path);
-    pass p = {.spec = spec, .src = src, .start = start, .end = end, .gain = 1, .rng = 0x9e3779b9u};
+    pass p = {.spec = spec, .src = src, .start = start, .end = end, .gain = 1, .rng = 0x9e3779b9u,
+              .cancel = cancel};
 
     /* The loudness of the span as rendered: for the gain, and for the bext chunk. */
     audio_loudness in = {-HUGE_VAL, 0, -HUGE_VAL, -HUGE_VAL, -HUGE_VAL};
@@ -570,7 +592,6 @@ nashra_status audio_output_write(const char *path, bool overwrite, const audio_s
         if (fd < 0)
             return error_set(err, NASHRA_EIO, "%s: cannot create output: %s", path,
                              strerror(errno));
-        /* atomic_commit syncs the file once it is accepted. */
         rc = encode(path, fd, &p, tags, &planned, err);
         audio_result r = {.gain_db = gain_db, .limited_db = p.limited_db};
         /* Lossless files were measured sample for sample as written; lossy ones are decoded. */
@@ -601,11 +622,15 @@ nashra_status audio_output_write(const char *path, bool overwrite, const audio_s
                 return rc;
             continue;
         }
-        rc = atomic_commit(fd, tmp, path, overwrite, err);
-        free(tmp);
-        if (!rc && result)
+        if ((rc = atomic_finish(fd, path, err))) {
+            unlink(tmp);
+            free(tmp);
+            return rc;
+        }
+        if (result)
             *result = r;
-        return rc;
+        *tmp_out = tmp;
+        return NASHRA_OK;
     }
     return error_set(err, NASHRA_EAUDIO, "%s: the encoder could not meet the loudness target",
                      path);

@@ -9,6 +9,7 @@
 #ifndef NASHRA_AUDIO_OUTPUT_H
 #define NASHRA_AUDIO_OUTPUT_H
 
+#include <signal.h>
 #include <stdbool.h>
 
 #include "audio/loudness.h"
@@ -45,6 +46,15 @@ nashra_status audio_output_write(const char *path, bool overwrite, const audio_s
                                  const audio_tags *tags, audio_render *src, long long start,
                                  long long end, const audio_loudness *measured,
                                  audio_result *result, nashra_error *err);
+
+/* The same up to the rename: the file is written and synced under a temporary name beside
+ * path, which *tmp (malloc'd) receives, for atomic_place. Gives up with NASHRA_ECANCELED once
+ * *cancel is non-zero (cancel may be NULL). Nothing is left on failure. */
+nashra_status audio_output_stage(const char *path, bool overwrite, const audio_spec *spec,
+                                 const audio_tags *tags, audio_render *src, long long start,
+                                 long long end, const audio_loudness *measured,
+                                 const volatile sig_atomic_t *cancel, audio_result *result,
+                                 char **tmp, nashra_error *err);
 
 /* The container a file name's extension asks for (.wav .flac .mp3 .opus .ogg); 0 if none. */
 audio_container audio_container_from_path(const char *path);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "audio/clip.h"
 #include "audio/loudness.h"
@@ -951,15 +952,23 @@ static nashra_status make_tags(const nashra_bulletin *b, size_t first, size_t co
     return NASHRA_OK;
 }
 
+/* Writes one file and its sidecars. All of them are written and synced under temporary names
+ * first and then renamed into place one right after the other, so that a run killed midway
+ * leaves the previous set whole; a cancel (a signal) is looked at last before the renames. The
+ * audio goes last: renaming it over a large old file frees the old one's blocks, which takes
+ * milliseconds, and when it appears its sidecars are already there. */
 static nashra_status write_one(nashra_bulletin *b, const char *path, size_t first, size_t count,
                                long long start, long long end, const audio_loudness *measured,
                                audio_result *result, nashra_error *err)
 {
+    const bool overwrite = b->config.overwrite != 0;
     tag_store t;
+    char *tmp = NULL;
+    meta_staged sidecars = {{NULL}, {NULL}};
     nashra_status rc = make_tags(b, first, count, start, end - start, &t, err);
     if (!rc)
-        rc = audio_output_write(path, b->config.overwrite != 0, &b->spec, &t.tags, b->render,
-                                start, end, measured, result, err);
+        rc = audio_output_stage(path, overwrite, &b->spec, &t.tags, b->render, start, end,
+                                measured, b->config.cancel, result, &tmp, err);
     if (!rc && b->config.sidecars) {
         meta_facts f = {
             .audio_path = path,
@@ -978,8 +987,21 @@ static nashra_status write_one(nashra_bulletin *b, const char *path, size_t firs
             .first_story = first,
             .story_count = count,
         };
-        rc = meta_write_sidecars(&b->layout, &f, b->config.overwrite != 0, err);
+        rc = meta_stage_sidecars(&b->layout, &f, &sidecars, err);
     }
+    if (!rc && b->config.cancel && *b->config.cancel)
+        rc = error_set(err, NASHRA_ECANCELED, "interrupted");
+    if (!rc && b->config.sidecars)
+        rc = meta_place_sidecars(&sidecars, overwrite, err);
+    meta_unstage(&sidecars);
+    if (!rc) {
+        rc = atomic_place(tmp, path, overwrite, err);
+        free(tmp);
+        tmp = NULL; /* placed, or removed by atomic_place */
+    }
+    if (tmp)
+        unlink(tmp);
+    free(tmp);
     free(t.chapters);
     return rc;
 }

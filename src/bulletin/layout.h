@@ -67,8 +67,21 @@ extern const char *const meta_sidecar_exts[META_SIDECAR_COUNT];
 /* The sidecar path for audio_path with its extension replaced by ext (".json"); malloc'd. */
 char *meta_sidecar_path(const char *audio_path, const char *ext);
 
-/* Writes NAME.json, NAME.vtt and NAME.srt beside facts->audio_path, each atomically. */
-nashra_status meta_write_sidecars(const layout *l, const meta_facts *facts, bool overwrite,
+/* The sidecars written and synced under temporary names, waiting to be put in place. */
+typedef struct meta_staged {
+    char *path[META_SIDECAR_COUNT]; /* NAME.json, NAME.vtt, NAME.srt */
+    char *tmp[META_SIDECAR_COUNT];  /* beside each */
+} meta_staged;
+
+/* Writes NAME.json, NAME.vtt and NAME.srt for facts->audio_path under temporary names beside
+ * it; out starts zeroed. Nothing is left on failure. */
+nashra_status meta_stage_sidecars(const layout *l, const meta_facts *facts, meta_staged *out,
                                   nashra_error *err);
+
+/* Renames the staged sidecars into place, one after the other, and forgets them. */
+nashra_status meta_place_sidecars(meta_staged *s, bool overwrite, nashra_error *err);
+
+/* Removes what is still staged and frees s's names. */
+void meta_unstage(meta_staged *s);
 
 #endif

@@ -67,6 +67,10 @@ nashra_status nashra_output_lock(const char *path, int wait, nashra_lock **out,
     *out = NULL;
     if (!path || !*path)
         return error_set(err, NASHRA_EINVAL, "no output file given");
+    /* A directory can never be the output: refused before its lock file is made beside it. */
+    nashra_status rc = atomic_check(path, true, err);
+    if (rc)
+        return rc;
     size_t n = strlen(path) + 6;
     char *name = malloc(n);
     nashra_lock *lock = malloc(sizeof *lock);
@@ -76,7 +80,6 @@ nashra_status nashra_output_lock(const char *path, int wait, nashra_lock **out,
         return error_set(err, NASHRA_ENOMEM, "out of memory");
     }
     snprintf(name, n, "%s.lock", path);
-    nashra_status rc = NASHRA_OK;
     int fd = open(name, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
     if (fd < 0) {
         rc = error_set(err, NASHRA_EIO, "%s: cannot create output: %s (its lock file %s)", path,

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bulletin/layout.h"
 #include "common/atomic.h"
@@ -231,7 +232,7 @@ static bool build_captions(const layout *l, const meta_facts *f, bool vtt, buf *
     return ok;
 }
 
-nashra_status meta_write_sidecars(const layout *l, const meta_facts *f, bool overwrite,
+nashra_status meta_stage_sidecars(const layout *l, const meta_facts *f, meta_staged *out,
                                   nashra_error *err)
 {
     nashra_status rc = NASHRA_OK;
@@ -252,9 +253,34 @@ nashra_status meta_write_sidecars(const layout *l, const meta_facts *f, bool ove
         if (!ok)
             rc = error_set(err, NASHRA_ENOMEM, "out of memory");
         else
-            rc = atomic_write_file(path, text.data, text.len, overwrite, err);
+            rc = atomic_stage(path, text.data, text.len, &out->tmp[i], err);
+        out->path[i] = path;
         buf_free(&text);
-        free(path);
     }
+    if (rc)
+        meta_unstage(out);
     return rc;
+}
+
+nashra_status meta_place_sidecars(meta_staged *s, bool overwrite, nashra_error *err)
+{
+    nashra_status rc = NASHRA_OK;
+    for (int i = 0; !rc && i < META_SIDECAR_COUNT; i++) {
+        rc = atomic_place(s->tmp[i], s->path[i], overwrite, err);
+        free(s->tmp[i]);
+        s->tmp[i] = NULL; /* placed, or removed by atomic_place */
+    }
+    meta_unstage(s);
+    return rc;
+}
+
+void meta_unstage(meta_staged *s)
+{
+    for (int i = 0; i < META_SIDECAR_COUNT; i++) {
+        if (s->tmp[i])
+            unlink(s->tmp[i]);
+        free(s->tmp[i]);
+        free(s->path[i]);
+        s->tmp[i] = s->path[i] = NULL;
+    }
 }

@@ -270,7 +270,9 @@ bool cache_get(clip_cache *c, const unsigned char key[CACHE_KEY_BYTES], int rate
 {
     char path[PATH_MAX];
     cache_entry_path(c, key, path, sizeof path);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: a FIFO left at an entry's name must not hang the run (it fails the checks
+     * below and is removed like any damaged entry); regular files read as usual. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
         c->stats.misses++;
         return false;

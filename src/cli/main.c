@@ -590,7 +590,9 @@ static int run_rundown(const char *path, nashra_config *cfg, const char *voice,
         print_summary(output, &info);
     nashra_seen_destroy(seen);
     nashra_rundown_destroy(rd);
-    if (interrupted) {
+    /* A signal that came once the bulletin was being put in place no longer stopped it: the
+     * run is complete and says so. Otherwise the run ends by that signal. */
+    if (interrupted && rc != EXIT_OK) {
         signal((int)interrupted, SIG_DFL);
         raise((int)interrupted);
     }
@@ -878,7 +880,9 @@ static int run_articles(nashra_config *cfg_in, const char *voice, const voice_ov
     nashra_articles_destroy(articles, total);
     nashra_seen_destroy(seen);
     cli_inputs_free(&in);
-    if (interrupted) {
+    /* A signal that came once the bulletin was being put in place no longer stopped it: the
+     * run is complete and says so. Otherwise the run ends by that signal. */
+    if (interrupted && rc != EXIT_OK) {
         signal((int)interrupted, SIG_DFL);
         raise((int)interrupted);
     }
@@ -891,6 +895,10 @@ int main(int argc, char **argv)
         fputs(usage_main, stderr);
         return EXIT_USAGE;
     }
+    /* A write past the file size limit (ulimit -f) then fails with EFBIG and is reported as
+     * one line like any failed write, with the temporary file removed, instead of killing the
+     * process midway. The synthesis workers inherit this. */
+    signal(SIGXFSZ, SIG_IGN);
     const char *cmd = argv[1];
     if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
         fputs(usage_main, stdout);

@@ -61,23 +61,37 @@ static int place(const char *tmp, const char *path, bool overwrite)
     return 0;
 }
 
+nashra_status atomic_finish(int fd, const char *path, nashra_error *err)
+{
+    int syncrc = fsync(fd);
+    int saved = errno;
+    int closerc = close(fd);
+    if (syncrc != 0 || closerc != 0)
+        return error_set(err, NASHRA_EIO, "%s: cannot finish file: %s", path,
+                         strerror(syncrc ? saved : errno));
+    return NASHRA_OK;
+}
+
+nashra_status atomic_place(const char *tmp, const char *path, bool overwrite, nashra_error *err)
+{
+    if (place(tmp, path, overwrite) == 0)
+        return NASHRA_OK;
+    int saved = errno;
+    unlink(tmp);
+    return error_set(err, saved == EEXIST ? NASHRA_EEXIST : NASHRA_EIO,
+                     "%s: cannot move output into place: %s", path, strerror(saved));
+}
+
 nashra_status atomic_commit(int fd, const char *tmp, const char *path, bool overwrite,
                             nashra_error *err)
 {
-    nashra_status rc = NASHRA_OK;
     /* The data must be on disk before the name points at it. */
-    int syncrc = fd >= 0 ? fsync(fd) : 0;
-    int saved = errno;
-    int closerc = fd >= 0 ? close(fd) : 0;
-    if (syncrc != 0 || closerc != 0)
-        rc = error_set(err, NASHRA_EIO, "%s: cannot finish file: %s", path,
-                       strerror(syncrc ? saved : errno));
-    else if (place(tmp, path, overwrite) != 0)
-        rc = error_set(err, errno == EEXIST ? NASHRA_EEXIST : NASHRA_EIO,
-                       "%s: cannot move output into place: %s", path, strerror(errno));
-    if (rc)
+    nashra_status rc = fd >= 0 ? atomic_finish(fd, path, err) : NASHRA_OK;
+    if (rc) {
         unlink(tmp);
-    return rc;
+        return rc;
+    }
+    return atomic_place(tmp, path, overwrite, err);
 }
 
 int atomic_write_all(int fd, const void *data, size_t len)
@@ -98,22 +112,37 @@ int atomic_write_all(int fd, const void *data, size_t len)
     return 0;
 }
 
+nashra_status atomic_stage(const char *path, const void *data, size_t len, char **tmp,
+                           nashra_error *err)
+{
+    *tmp = NULL;
+    char *name = NULL;
+    int fd = atomic_temp(path, &name);
+    if (fd < 0)
+        return error_set(err, NASHRA_EIO, "%s: cannot create: %s", path, strerror(errno));
+    nashra_status rc = NASHRA_OK;
+    if (atomic_write_all(fd, data, len) != 0) {
+        rc = error_set(err, NASHRA_EIO, "%s: write failed: %s", path, strerror(errno));
+        close(fd);
+    } else {
+        rc = atomic_finish(fd, path, err);
+    }
+    if (rc) {
+        unlink(name);
+        free(name);
+        return rc;
+    }
+    *tmp = name;
+    return NASHRA_OK;
+}
+
 nashra_status atomic_write_file(const char *path, const void *data, size_t len, bool overwrite,
                                 nashra_error *err)
 {
     char *tmp = NULL;
-    int fd = atomic_temp(path, &tmp);
-    if (fd < 0)
-        return error_set(err, NASHRA_EIO, "%s: cannot create: %s", path, strerror(errno));
-    if (atomic_write_all(fd, data, len) != 0) {
-        nashra_status rc = error_set(err, NASHRA_EIO, "%s: write failed: %s", path,
-                                     strerror(errno));
-        close(fd);
-        unlink(tmp);
-        free(tmp);
-        return rc;
-    }
-    nashra_status rc = atomic_commit(fd, tmp, path, overwrite, err);
+    nashra_status rc = atomic_stage(path, data, len, &tmp, err);
+    if (!rc)
+        rc = atomic_place(tmp, path, overwrite, err);
     free(tmp);
     return rc;
 }

@@ -23,9 +23,20 @@ int atomic_temp(const char *path, char **tmp);
 nashra_status atomic_commit(int fd, const char *tmp, const char *path, bool overwrite,
                             nashra_error *err);
 
+/* Syncs fd and closes it (path names the file in the error). */
+nashra_status atomic_finish(int fd, const char *path, nashra_error *err);
+
+/* Moves tmp, written and synced, to path. On failure removes tmp. */
+nashra_status atomic_place(const char *tmp, const char *path, bool overwrite, nashra_error *err);
+
 /* Writes data to path atomically. */
 nashra_status atomic_write_file(const char *path, const void *data, size_t len, bool overwrite,
                                 nashra_error *err);
+
+/* Writes data, synced, under a temporary name beside path, for atomic_place; *tmp (malloc'd)
+ * receives the name. Nothing is left on failure. */
+nashra_status atomic_stage(const char *path, const void *data, size_t len, char **tmp,
+                           nashra_error *err);
 
 /* Writes all len bytes of data to fd, resuming after signals. Returns 0, or -1 with errno set
  * (ENOSPC when a write makes no progress). */
