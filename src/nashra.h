@@ -104,7 +104,8 @@ typedef int (*nashra_sentence_fn)(void *user, nashra_part part, size_t paragraph
 
 /* Segments and expands an article into the sentences that will be spoken, exactly as the
  * synthesizer gets them: full diacritics on every generated word and every lexicon name,
- * no digits left, diacritics in the order espeak-ng reads. */
+ * the diacritizer's on every other word, no digits left, diacritics in the order espeak-ng
+ * reads. */
 NASHRA_API nashra_status nashra_article_sentences(const nashra_article *article, nashra_sentence_fn fn,
                                        void *user, nashra_error *err);
 
@@ -126,6 +127,7 @@ NASHRA_API size_t nashra_lexicon_size(const nashra_lexicon *lexicon);
 #define NASHRA_SPEECH_NO_REWRITE 4u     /* diacritics passed on as they are */
 #define NASHRA_SPEECH_LATIN_ENGLISH 8u  /* unknown Latin words read by espeak-ng in English
                                            rather than by their Arabic letter names */
+#define NASHRA_SPEECH_NO_DIACRITIZE 16u /* bare letters left for espeak-ng to guess */
 
 typedef struct nashra_speech {
     const nashra_lexicon *lexicon; /* a user lexicon, winning over the shipped one; or NULL */

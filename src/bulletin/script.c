@@ -47,11 +47,13 @@ static nashra_status speak_block(speaker *sp, const char *text, nashra_part part
 static speaker speaker_make(const nashra_speech *speech, nashra_sentence_fn fn, void *user)
 {
     unsigned flags = speech ? speech->flags : 0;
-    return (speaker){fn, user, flags,
-                     {speech ? speech->lexicon : NULL, (flags & NASHRA_SPEECH_NO_LEXICON) != 0,
-                      (flags & NASHRA_SPEECH_NO_REWRITE) != 0,
-                      (flags & NASHRA_SPEECH_LATIN_ENGLISH) != 0, PRON_PARTIAL_KEEP},
-                     BUF_INIT, BUF_INIT, false};
+    pron_options pron = {.user = speech ? speech->lexicon : NULL,
+                         .no_lexicon = (flags & NASHRA_SPEECH_NO_LEXICON) != 0,
+                         .no_rewrite = (flags & NASHRA_SPEECH_NO_REWRITE) != 0,
+                         .latin_english = (flags & NASHRA_SPEECH_LATIN_ENGLISH) != 0,
+                         .no_diacritize = (flags & NASHRA_SPEECH_NO_DIACRITIZE) != 0,
+                         .partial = PRON_PARTIAL_KEEP};
+    return (speaker){fn, user, flags, pron, BUF_INIT, BUF_INIT, false};
 }
 
 static void speaker_free(speaker *sp)

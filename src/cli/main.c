@@ -100,6 +100,8 @@ static const char usage_bulletin_voice[] =
     "                             lines), winning over the shipped one\n"
     "      --latin LANG           arabic (default): unknown Latin words read by Arabic\n"
     "                             letter names; english: left to espeak-ng's English\n"
+    "      --no-diacritize        leave the short vowels the text lacks to espeak-ng's\n"
+    "                             guesses instead of nashra's diacritizer\n"
     "  -q, --quiet                print nothing on success\n"
     "  -h, --help                 show this help and exit\n";
 
@@ -133,6 +135,8 @@ static const char usage_normalize[] =
     "                        lines), winning over the shipped one\n"
     "      --latin LANG      arabic (default): unknown Latin words read by Arabic letter\n"
     "                        names; english: left to espeak-ng's English\n"
+    "      --no-diacritize   print the short vowels only where the text, the lexicon or\n"
+    "                        the number stage gave them, not the diacritizer's\n"
     "  -h, --help            show this help and exit\n";
 
 static const char usage_voices[] =
@@ -227,7 +231,7 @@ static int apply_voice(nashra_config *cfg, const char *name)
     return EXIT_OK;
 }
 
-enum { OPT_PLAIN = 256, OPT_PHONEMES, OPT_LEXICON, OPT_LATIN };
+enum { OPT_PLAIN = 256, OPT_PHONEMES, OPT_LEXICON, OPT_LATIN, OPT_NO_DIACRITIZE };
 
 static int cmd_normalize(int argc, char **argv)
 {
@@ -237,6 +241,7 @@ static int cmd_normalize(int argc, char **argv)
         {"voice", required_argument, NULL, 'v'},
         {"lexicon", required_argument, NULL, OPT_LEXICON},
         {"latin", required_argument, NULL, OPT_LATIN},
+        {"no-diacritize", no_argument, NULL, OPT_NO_DIACRITIZE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     print_state ps = {0};
@@ -246,7 +251,10 @@ static int cmd_normalize(int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, "+v:h", longopts, NULL)) != -1) {
         switch (c) {
-        case OPT_PLAIN: ps.plain = 1; break;
+        case OPT_PLAIN: /* no marks printed: none need be found */
+            ps.plain = 1;
+            cfg.speech_flags |= NASHRA_SPEECH_NO_DIACRITIZE;
+            break;
         case OPT_PHONEMES: ps.phonemes = &cfg; break;
         case 'v': voice = optarg; break;
         case OPT_LEXICON: lexicon = optarg; break;
@@ -254,6 +262,7 @@ static int cmd_normalize(int argc, char **argv)
             if (!parse_latin(optarg, &cfg.speech_flags))
                 return EXIT_USAGE;
             break;
+        case OPT_NO_DIACRITIZE: cfg.speech_flags |= NASHRA_SPEECH_NO_DIACRITIZE; break;
         case 'h': fputs(usage_normalize, stdout); return EXIT_OK;
         default: return cli_error(EXIT_USAGE, "try 'nashra normalize --help'");
         }
@@ -477,6 +486,7 @@ enum {
     OPT_NO_SIDECARS,
     OPT_BULLETIN_LEXICON,
     OPT_BULLETIN_LATIN,
+    OPT_BULLETIN_NO_DIACRITIZE,
     OPT_HEADLINE_VOICE,
     OPT_RANGE,
     OPT_WORD_GAP,
@@ -638,6 +648,7 @@ static int cmd_bulletin(int argc, char **argv)
         {"no-sidecars", no_argument, NULL, OPT_NO_SIDECARS},
         {"lexicon", required_argument, NULL, OPT_BULLETIN_LEXICON},
         {"latin", required_argument, NULL, OPT_BULLETIN_LATIN},
+        {"no-diacritize", no_argument, NULL, OPT_BULLETIN_NO_DIACRITIZE},
         {"rundown", required_argument, NULL, OPT_RUNDOWN},
         {"feed", required_argument, NULL, OPT_FEED},
         {"max-stories", required_argument, NULL, OPT_MAX_STORIES},
@@ -729,6 +740,7 @@ static int cmd_bulletin(int argc, char **argv)
         case OPT_NO_SIDECARS: cfg.sidecars = 0; break;
         case OPT_BULLETIN_LEXICON: cfg.lexicon = optarg; break;
         case OPT_BULLETIN_LATIN: ok = parse_latin(optarg, &cfg.speech_flags); break;
+        case OPT_BULLETIN_NO_DIACRITIZE: cfg.speech_flags |= NASHRA_SPEECH_NO_DIACRITIZE; break;
         case OPT_RUNDOWN: rundown_path = optarg; break;
         case OPT_FEED: feed_path = optarg; break;
         case OPT_MAX_STORIES:

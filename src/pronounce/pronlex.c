@@ -516,28 +516,37 @@ void pron_lexicon_each(const pron_lexicon *lx,
 
 /* ------------------------------------------------------------------------------------------ */
 
-static pron_lexicon *shipped;
-static int shipped_state; /* 0 not loaded, 1 loaded, 2 failed */
+static pron_lexicon *shipped_names, *shipped_all;
+static bool shipped_ok;
 
-static void load_shipped(void)
+static pron_lexicon *load_files(bool words)
 {
     pron_lexicon *lx = pron_lexicon_create();
     for (const lexicon_file *f = nashra_lexicon_files; lx && f->name; f++) {
         nashra_error err = {0};
-        if (pron_lexicon_add(lx, f->name, (const char *)f->blob->bytes, f->blob->len, &err)) {
+        if ((words || !f->words) &&
+            pron_lexicon_add(lx, f->name, (const char *)f->blob->bytes, f->blob->len, &err)) {
             pron_lexicon_destroy(lx);
             lx = NULL;
         }
     }
-    shipped = lx;
-    shipped_state = lx ? 1 : 2;
+    return lx;
 }
 
-const pron_lexicon *pron_lexicon_shipped(void)
+static void load_shipped(void)
+{
+    shipped_names = load_files(false);
+    shipped_all = load_files(true);
+    shipped_ok = shipped_names && shipped_all;
+}
+
+const pron_lexicon *pron_lexicon_shipped(bool words)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     pthread_once(&once, load_shipped);
-    return shipped_state == 1 ? shipped : NULL;
+    if (!shipped_ok)
+        return NULL;
+    return words ? shipped_all : shipped_names;
 }
 
 nashra_status nashra_lexicon_read(const char *path, nashra_lexicon **out, nashra_error *err)

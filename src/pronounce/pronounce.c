@@ -5,6 +5,7 @@
 
 #include "common/error.h"
 #include "common/utf8.h"
+#include "diacritize/diacritize.h"
 #include "expand/lexicon.h"
 #include "pronounce/internal.h"
 
@@ -100,7 +101,7 @@ static const char *const proclitics[] = {"\xD9\x88", "\xD9\x81", "\xD8\xA8", "\x
 static bool lookup(const pron_options *o, const char *key, size_t len, const char *const *next,
                    size_t nnext, match *m)
 {
-    const pron_lexicon *shipped = pron_lexicon_shipped();
+    const pron_lexicon *shipped = pron_lexicon_shipped(o->no_diacritize);
     if (len < 4) /* at least two letters */
         return false;
     m->spelling = pron_lexicon_match(o->user, key, len, next, nnext, &m->words);
@@ -386,12 +387,40 @@ static void join_over_wasl(buf *out, size_t from)
     }
 }
 
-nashra_status pronounce_sentence(const char *spoken, const pron_options *opts, buf *out,
+static bool word_done(void *user, const char *w, size_t len)
+{
+    (void)user;
+    return pron_word_vowelled(w, len, NULL);
+}
+
+/* The diacritizer over the sentence in mid, then the rewrite of the words it vowelled. */
+static nashra_status put_diacritized(const pron_options *o, const buf *mid, buf *out,
+                                     nashra_error *err)
+{
+    const diac_model *m = diac_model_shipped(err);
+    if (!m)
+        return NASHRA_EINVAL;
+    diac_options d = {.pausal_below = o->pausal_below, .word_done = word_done,
+                      .fill_endings = true};
+    if (o->no_rewrite)
+        return diacritize(m, mid->data ? mid->data : "", mid->len, &d, out, err);
+    buf v = BUF_INIT;
+    nashra_status rc = diacritize(m, mid->data ? mid->data : "", mid->len, &d, &v, err);
+    if (!rc && !pronounce_rewrite(v.data ? v.data : "", v.len, PRON_PARTIAL_KEEP, out))
+        rc = error_set(err, NASHRA_ENOMEM, "out of memory while preparing speech");
+    buf_free(&v);
+    return rc;
+}
+
+nashra_status pronounce_sentence(const char *spoken, const pron_options *opts, buf *final,
                                  nashra_error *err)
 {
-    static const pron_options defaults = {NULL, false, false, false, PRON_PARTIAL_KEEP};
+    static const pron_options defaults = {.partial = PRON_PARTIAL_KEEP};
     const pron_options *o = opts ? opts : &defaults;
-    const size_t start = out->len; /* out may hold text before this sentence */
+    const size_t start = final->len; /* final may hold text before this sentence */
+    /* With the diacritizer on, the words go to mid first and the sentence to the model. */
+    buf mid = BUF_INIT;
+    buf *out = o->no_diacritize ? final : &mid;
     sentence st = {spoken, NULL, 0, 0};
     keys k = {.all = BUF_INIT};
     buf word = BUF_INIT;
@@ -440,9 +469,12 @@ nashra_status pronounce_sentence(const char *spoken, const pron_options *opts, b
     free(st.t);
     buf_free(&k.all);
     buf_free(&word);
-    if (!ok)
-        return error_set(err, NASHRA_ENOMEM, "out of memory while preparing speech");
-    if (!o->no_rewrite)
-        join_over_wasl(out, start);
-    return NASHRA_OK;
+    nashra_status rc = ok ? NASHRA_OK
+                          : error_set(err, NASHRA_ENOMEM, "out of memory while preparing speech");
+    if (!rc && !o->no_diacritize)
+        rc = put_diacritized(o, &mid, final, err);
+    buf_free(&mid);
+    if (!rc && !o->no_rewrite)
+        join_over_wasl(final, start);
+    return rc;
 }

@@ -8,13 +8,15 @@
  *      a nominative ending turned genitive after a preposition.
  *   2. Latin-script words not in a lexicon are read with Arabic letter names (or left to
  *      espeak-ng's English when asked).
- *   3. Diacritics are put in the order and places espeak-ng wants: shadda before the vowel,
+ *   3. The diacritizer (diacritize/diacritize.h) puts marks on every letter still bare,
+ *      keeping those the writer, the lexicon and the number stage gave.
+ *   4. Diacritics are put in the order and places espeak-ng wants: shadda before the vowel,
  *      fathatan before a final alif, no mark on a word-initial wasl alif, no dagger alif, a
  *      sukun on the lam of the article before a moon letter in a vowelled word. A word the
- *      writer marked only partly keeps its marks: espeak-ng then drops the vowels of its
- *      unmarked letters, but measured over gold news text (scripts/per --partial) that costs
- *      fewer phonemes than espeak-ng's guesses for the whole word, whatever share of the
- *      marks is given.
+ *      writer marked only partly keeps its marks, and the diacritizer fills the rest; with
+ *      the diacritizer off, espeak-ng drops the vowels of its unmarked letters, but measured
+ *      over gold news text (scripts/per --partial) that costs fewer phonemes than espeak-ng's
+ *      guesses for the whole word, whatever share of the marks is given.
  *
  * Nothing after this stage may re-normalize the text (NFC would put vowels before shadda).
  */
@@ -45,9 +47,11 @@ nashra_status pron_lexicon_add_file(pron_lexicon *lx, const char *path, nashra_e
 /* The number of entries. */
 size_t pron_lexicon_count(const pron_lexicon *lx);
 
-/* The lexicon shipped with nashra (voices/lexicon/), loaded once per process, thread-safely.
- * NULL if memory ran out; a bad shipped entry is a build error caught by the tests. */
-const pron_lexicon *pron_lexicon_shipped(void);
+/* The lexicon shipped with nashra (voices/lexicon/), loaded once per process, thread-safely:
+ * its names, and with words also the ordinary words of voices/lexicon/words/, which only a
+ * reading without the diacritizer uses. NULL if memory ran out; a bad shipped entry is a build
+ * error caught by the tests. */
+const pron_lexicon *pron_lexicon_shipped(bool words);
 
 /* The entry for a text of one or more words (marks and tatweel ignored), or NULL: its spelling
  * as written in the file (shadda put before the vowel). */
@@ -72,7 +76,9 @@ typedef struct pron_options {
     bool no_lexicon;          /* neither lexicon */
     bool no_rewrite;          /* leave marks as they are */
     bool latin_english;       /* let espeak-ng read unknown Latin words in English */
+    bool no_diacritize;       /* leave bare letters to espeak-ng */
     pron_partial partial;
+    float pausal_below; /* a case ending the diacritizer is less sure of is read with sukun */
 } pron_options;
 
 /* Appends the espeak-ready form of a spoken sentence (the output of the spoken-form stage) to

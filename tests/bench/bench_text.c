@@ -1,6 +1,9 @@
 /*
  * Throughput of the text front end, stage by stage, on one large article file:
- * normalize (ICU) over the whole text, segment each normalized line, expand each sentence.
+ * normalize (ICU) over the whole text, segment each normalized line, expand each sentence,
+ * then the pronunciation stage without the diacritizer; and the diacritizer's own cost, as the
+ * pronunciation stage's time with it less without it, over the first sentences (up to
+ * DIAC_CHARS characters), in milliseconds per character.
  * Usage: bench_text FILE   (prints one line per stage: bytes in, seconds, MB/s)
  */
 #include <stdio.h>
@@ -11,8 +14,12 @@
 #include "common/buf.h"
 #include "common/strlist.h"
 #include "expand/expand.h"
+#include "common/utf8.h"
 #include "normalize/normalize.h"
+#include "pronounce/pronounce.h"
 #include "segment/segment.h"
+
+#define DIAC_CHARS 1000000
 
 static double now(void)
 {
@@ -99,10 +106,58 @@ int main(int argc, char **argv)
     }
     double t3 = now();
 
+    /* The pronunciation stage over every spoken sentence, without the diacritizer. */
+    strlist spoken_all = STRLIST_INIT;
+    for (size_t i = 0; i < sentences.count; i++) {
+        buf_clear(&spoken);
+        if (expand_sentence(sentences.items[i], &spoken, &err) != NASHRA_OK)
+            goto fail;
+        if (spoken.len && !strlist_push(&spoken_all, spoken.data, spoken.len))
+            goto fail;
+    }
+    buf ready = BUF_INIT;
+    pron_options plain = {.no_diacritize = true}, full = {0};
+    double t4 = now();
+    for (size_t i = 0; i < spoken_all.count; i++) {
+        buf_clear(&ready);
+        if (pronounce_sentence(spoken_all.items[i], &plain, &ready, &err) != NASHRA_OK)
+            goto fail;
+    }
+    double t5 = now();
+    /* The diacritizer's cost over the first sentences: with it less without it. */
+    size_t n = 0, chars = 0;
+    while (n < spoken_all.count && chars < DIAC_CHARS) {
+        const char *s = spoken_all.items[n++];
+        for (size_t k = 0, m, l = strlen(s); k < l; k += m)
+            chars += !arabic_is_mark(utf8_decode(s + k, l - k, &m));
+    }
+    double t6 = now();
+    for (size_t i = 0; i < n; i++) {
+        buf_clear(&ready);
+        if (pronounce_sentence(spoken_all.items[i], &plain, &ready, &err) != NASHRA_OK)
+            goto fail;
+    }
+    double t7 = now();
+    for (size_t i = 0; i < n; i++) {
+        buf_clear(&ready);
+        if (pronounce_sentence(spoken_all.items[i], &full, &ready, &err) != NASHRA_OK)
+            goto fail;
+    }
+    double t8 = now();
+    size_t spoken_count = spoken_all.count;
+    buf_free(&ready);
+    strlist_free(&spoken_all);
+
     report("normalize", len, t1 - t0, norm.len, "bytes out");
     report("segment", norm.len, t2 - t1, sentences.count, "sentences");
     report("expand", sentence_bytes, t3 - t2, spoken_bytes, "bytes out");
-    report("total", len, t3 - t0, lines, "lines");
+    report("pronounce", spoken_bytes, t5 - t4, spoken_count, "sentences, no diacritizer");
+    report("total", len, t3 - t0 + t5 - t4, lines, "lines");
+    double diac = (t8 - t7) - (t7 - t6);
+    printf("diacritize %zu characters of %zu sentences: %.3f s, %.4f ms per character, "
+           "%.0f characters/s\n",
+           chars, n, diac, diac * 1e3 / (double)(chars ? chars : 1),
+           (double)chars / (diac > 0 ? diac : 1e-9));
     rc = 0;
 fail:
     if (rc)

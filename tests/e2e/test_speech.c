@@ -1,5 +1,5 @@
-/* End-to-end tests of pronunciation from the command line: --lexicon, --latin and
- * normalize --phonemes. */
+/* End-to-end tests of pronunciation from the command line: --lexicon, --latin,
+ * --no-diacritize and normalize --phonemes. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -36,7 +36,7 @@ static void user_lexicon(void **state)
     assert_non_null(strstr(r.out, "إِسْ")); /* the letter S */
     result_free(&r);
 
-    r = run(NULL, "normalize", "--lexicon", lex, in, NULL);
+    r = run(NULL, "normalize", "--no-diacritize", "--lexicon", lex, in, NULL);
     if (r.status != 0)
         fail_msg("%s", r.err);
     /* The user's names, also after a preposition; the words between are the shipped
@@ -105,12 +105,45 @@ static void phonemes(void **state)
                    "nonesuch");
 }
 
+/* The diacritizer vowels the words the text left bare; --no-diacritize leaves them to
+ * espeak-ng, and --plain still prints no marks. */
+static void diacritizer(void **state)
+{
+    (void)state;
+    WORK(in, "plan.txt");
+    WORK(out, "plan.wav");
+    static const char text[] = "خطة جديدة\n\nأعلنت الحكومة عن خطة جديدة لدعم الاقتصاد.\n";
+    write_file(in, text, strlen(text));
+    run_result r = run(NULL, "normalize", in, NULL);
+    assert_int_equal(r.status, 0);
+    printf("%s", r.out);
+    assert_true(table_count_marks(r.out) >= 25);
+    assert_null(strstr(r.out, "الحكومة"));
+    assert_null(strstr(r.out, "لدعم الاقتصاد"));
+    result_free(&r);
+
+    r = run(NULL, "normalize", "--no-diacritize", in, NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "الحكومة"));
+    assert_non_null(strstr(r.out, "لدعم الاقتصاد"));
+    result_free(&r);
+
+    r = run(NULL, "normalize", "--plain", in, NULL);
+    assert_int_equal(r.status, 0);
+    assert_int_equal(table_count_marks(r.out), 0);
+    result_free(&r);
+
+    expect_success(run(NULL, "bulletin", "-q", "--no-cache", "--no-diacritize", "-o", out, in,
+                       NULL));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(user_lexicon),
         cmocka_unit_test(bad_lexicons),
         cmocka_unit_test(phonemes),
+        cmocka_unit_test(diacritizer),
     };
     return cmocka_run_group_tests(tests, workdir_setup, workdir_teardown);
 }

@@ -10,12 +10,13 @@
  * its phonemes), summed over the set and divided by the reference's phoneme count. Stress
  * marks are ignored.
  *
- *   per [--check BASELINE] [--stages] [--partial] [--verbose] [--limit N] GOLD...
+ *   per [--check BASELINE] [--stages] [--partial] [--pausal] [--verbose] [--limit N] GOLD...
  *
  * GOLD is a TSV file (ID<TAB>WRITTEN<TAB>GOLD, '#' comments: WRITTEN may hold digits that the
  * gold spells out) or a plain file with one diacritized sentence a line. --stages adds nashra
  * with each of its stages turned off in turn; --partial measures what to do with words given
- * only some of their marks. --check fails (exit 1) when nashra's PER on the first file is
+ * only some of their marks; --pausal, reading the diacritizer's less certain case endings
+ * with sukun. --check fails (exit 1) when nashra's PER on the first file is
  * worse than the figure in BASELINE.
  */
 #include <getopt.h>
@@ -319,27 +320,29 @@ int main(int argc, char **argv)
     static const struct option longopts[] = {{"check", required_argument, NULL, 'c'},
                                              {"stages", no_argument, NULL, 's'},
                                              {"partial", no_argument, NULL, 'p'},
+                                             {"pausal", no_argument, NULL, 'P'},
                                              {"verbose", no_argument, NULL, 'v'},
                                              {"limit", required_argument, NULL, 'l'},
                                              {"keep", required_argument, NULL, 'k'},
                                              {NULL, 0, NULL, 0}};
     const char *baseline = NULL;
-    bool stages = false, partial = false, verbose = false;
+    bool stages = false, partial = false, pausal = false, verbose = false;
     size_t limit = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "c:spvl:k:", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "c:spPvl:k:", longopts, NULL)) != -1) {
         switch (c) {
         case 'c': baseline = optarg; break;
         case 's': stages = true; break;
         case 'p': partial = true; break;
+        case 'P': pausal = true; break;
         case 'v': verbose = true; break;
         case 'l': limit = (size_t)strtoul(optarg, NULL, 10); break;
         case 'k': keep_percent = (unsigned)strtoul(optarg, NULL, 10); break;
-        default: die("usage: per [--check BASELINE] [--stages] [--partial] [--verbose] GOLD...");
+        default: die("usage: per [--check BASELINE] [--stages] [--partial] [--pausal] [--verbose] GOLD...");
         }
     }
     if (optind >= argc)
-        die("usage: per [--check BASELINE] [--stages] [--partial] [--verbose] GOLD...");
+        die("usage: per [--check BASELINE] [--stages] [--partial] [--pausal] [--verbose] GOLD...");
     synth_params params = {.voice = "ar", .rate = 165, .pitch = 45, .range = 50};
     nashra_error err = {0};
     if (synth_setup(&params, &err))
@@ -359,17 +362,27 @@ int main(int argc, char **argv)
             {1, {"nashra without numbers", SYS_NASHRA, true, {0}, false, 0, 0}},
             {1, {"nashra without lexicon", SYS_NASHRA, false, {.no_lexicon = true}, false, 0, 0}},
             {1, {"nashra without rewrite", SYS_NASHRA, false, {.no_rewrite = true}, false, 0, 0}},
+            {1, {"nashra without diacritizer", SYS_NASHRA, false, {.no_diacritize = true}, false,
+                 0, 0}},
             {2, {"partial marks kept", SYS_NASHRA, false, {0}, true, 0, 0}},
             {2, {"partial marks stripped", SYS_NASHRA, false, {.partial = PRON_PARTIAL_STRIP},
                  true, 0, 0}},
             {2, {"partial marks all stripped", SYS_NASHRA, false,
                  {.partial = PRON_PARTIAL_STRIP_ALL}, true, 0, 0}},
+            {2, {"partial marks kept, no diacritizer", SYS_NASHRA, false,
+                 {.no_diacritize = true}, true, 0, 0}},
+            {3, {"pausal ending below p=0.5", SYS_NASHRA, false, {.pausal_below = 0.5f}, false,
+                 0, 0}},
+            {3, {"pausal ending below p=0.7", SYS_NASHRA, false, {.pausal_below = 0.7f}, false,
+                 0, 0}},
+            {3, {"pausal ending below p=0.9", SYS_NASHRA, false, {.pausal_below = 0.9f}, false,
+                 0, 0}},
         };
         reader systems[sizeof all / sizeof all[0]];
         size_t ns = 0;
         for (size_t k = 0; k < sizeof all / sizeof all[0]; k++)
             if (all[k].group == 0 || (all[k].group == 1 && stages) ||
-                (all[k].group == 2 && partial))
+                (all[k].group == 2 && partial) || (all[k].group == 3 && pausal))
                 systems[ns++] = all[k].r;
         for (size_t i = 0; i < g.count; i++) {
             buf ready = BUF_INIT;

@@ -182,3 +182,11 @@ void table_shadda_first(char *s)
         }
     }
 }
+
+size_t table_count_marks(const char *s)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        n += p[0] == 0xD9 && ((p[1] >= 0x8B && p[1] <= 0x9F) || p[1] == 0xB0);
+    return n;
+}

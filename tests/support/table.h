@@ -22,6 +22,9 @@ typedef struct table {
 void table_load(table *t, const char *name);
 void table_free(table *t);
 
+/* The Arabic combining marks (U+064B..U+065F, U+0670) in UTF-8 text. */
+size_t table_count_marks(const char *s);
+
 /* Path of a file under tests/data, in a static buffer. */
 const char *table_data_path(const char *name);
 

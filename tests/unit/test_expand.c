@@ -85,7 +85,9 @@ static void phonemes_table(void **state)
         buf spoken = BUF_INIT, ph = BUF_INIT;
         buf ready = BUF_INIT;
         assert_int_equal(expand_sentence(r->field[0], &spoken, &err), NASHRA_OK);
-        assert_int_equal(pronounce_sentence(spoken.data ? spoken.data : "", NULL, &ready, &err),
+        /* The number stage's words as espeak-ng reads them; the counted noun is left bare. */
+        pron_options o = {.no_diacritize = true};
+        assert_int_equal(pronounce_sentence(spoken.data ? spoken.data : "", &o, &ready, &err),
                          NASHRA_OK);
         assert_int_equal(synth_phonemes(ready.data ? ready.data : "", 0, &ph, &err), NASHRA_OK);
         buf_free(&ready);

@@ -1,0 +1,339 @@
+/* The diacritizer's weights file and its forward pass (see diacritize.h for the format). Must
+ * agree with scripts/diacritizer-train on the alphabet, the mark classes and the layout. */
+#include <math.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/data.h"
+#include "common/error.h"
+#include "diacritize/diacritize.h"
+
+#define MAGIC "NSHDIAC"
+#define VERSION 1
+#define HEADER_WORDS 7
+#define MAX_DIM 1024
+#define MAX_LAYERS 4
+
+enum { SHADDA = 0x0651 };
+
+/* The single marks in class order: fatha, kasra, damma, sukun, fathatan, kasratan, dammatan. */
+static const unsigned single[7] = {0x064E, 0x0650, 0x064F, 0x0652, 0x064B, 0x064D, 0x064C};
+
+typedef struct gru_dir {
+    size_t in;
+    float *w_ih_t; /* [in][3H], transposed so that each input adds one contiguous row */
+    float *w_hh_t; /* [H][3H] */
+    float *b_ih, *b_hh;
+} gru_dir;
+
+struct diac_model {
+    size_t chars, emb, hidden, layers;
+    unsigned *alphabet; /* code point of character id i + 2 */
+    size_t alphabet_len;
+    float *char_emb;  /* [chars][E] */
+    float *given_emb; /* [classes][E] */
+    gru_dir dir[MAX_LAYERS][2];
+    float *out_w_t; /* [2H][classes] */
+    float *out_b;
+    float *storage;
+};
+
+size_t diac_class_marks(unsigned k, unsigned marks[2])
+{
+    if (k == 0 || k >= DIAC_CLASSES)
+        return 0;
+    if (k <= 7) {
+        marks[0] = single[k - 1];
+        return 1;
+    }
+    marks[0] = SHADDA;
+    if (k == 8)
+        return 1;
+    unsigned j = k - 9; /* fatha, kasra, damma, then the tanween: skip sukun */
+    marks[1] = single[j < 3 ? j : j + 1];
+    return 2;
+}
+
+int diac_mark_class(const unsigned *marks, size_t n)
+{
+    bool shadda = false;
+    int vowel = -1;
+    for (size_t i = 0; i < n; i++) {
+        if (marks[i] == SHADDA && !shadda) {
+            shadda = true;
+            continue;
+        }
+        int k = -1;
+        for (int j = 0; j < 7; j++)
+            if (single[j] == marks[i])
+                k = j;
+        if (k < 0 || vowel >= 0)
+            return -1;
+        vowel = k;
+    }
+    if (vowel < 0)
+        return shadda ? 8 : 0;
+    if (!shadda)
+        return 1 + vowel;
+    if (vowel == 3)
+        return -1; /* shadda with sukun */
+    return 9 + (vowel < 3 ? vowel : vowel - 1);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Loading                                                                                    */
+
+typedef struct reader {
+    const unsigned char *p;
+    size_t left;
+} reader;
+
+static bool read_u32(reader *r, uint32_t *v)
+{
+    if (r->left < 4)
+        return false;
+    *v = (uint32_t)r->p[0] | (uint32_t)r->p[1] << 8 | (uint32_t)r->p[2] << 16 |
+         (uint32_t)r->p[3] << 24;
+    r->p += 4;
+    r->left -= 4;
+    return true;
+}
+
+/* Reads rows x cols floats; transposed into [cols][rows] when transpose is set. */
+static bool read_floats(reader *r, float *dst, size_t rows, size_t cols, bool transpose)
+{
+    if (r->left / 4 < rows * cols)
+        return false;
+    for (size_t i = 0; i < rows; i++)
+        for (size_t j = 0; j < cols; j++) {
+            uint32_t bits = 0;
+            read_u32(r, &bits); /* cannot fail: the length was checked above */
+            float f;
+            memcpy(&f, &bits, sizeof f);
+            if (!isfinite(f))
+                return false;
+            dst[transpose ? j * rows + i : i * cols + j] = f;
+        }
+    return true;
+}
+
+static size_t floats_needed(size_t chars, size_t emb, size_t hidden, size_t layers)
+{
+    size_t n = (chars + DIAC_CLASSES) * emb;
+    for (size_t l = 0; l < layers; l++) {
+        size_t in = l ? 2 * hidden : emb;
+        n += 2 * (3 * hidden * in + 3 * hidden * hidden + 6 * hidden);
+    }
+    return n + 2 * hidden * DIAC_CLASSES + DIAC_CLASSES;
+}
+
+static nashra_status bad(diac_model *m, nashra_error *err, const char *what)
+{
+    diac_model_free(m);
+    return error_set(err, NASHRA_EINVAL, "diacritizer weights: %s", what);
+}
+
+nashra_status diac_model_load(const void *bytes, size_t len, diac_model **out,
+                              nashra_error *err)
+{
+    *out = NULL;
+    reader r = {bytes, len};
+    if (len < 8 || memcmp(bytes, MAGIC, 8))
+        return bad(NULL, err, "not a nashra diacritizer file (bad magic)");
+    r.p += 8;
+    r.left -= 8;
+    uint32_t h[HEADER_WORDS];
+    for (int i = 0; i < HEADER_WORDS; i++)
+        if (!read_u32(&r, &h[i]))
+            return bad(NULL, err, "truncated header");
+    if (h[0] != VERSION)
+        return bad(NULL, err, "unsupported version");
+    size_t chars = h[1], emb = h[3], hidden = h[4], layers = h[5], alpha = h[6];
+    if (h[2] != DIAC_CLASSES || !emb || emb > MAX_DIM || !hidden || hidden > MAX_DIM ||
+        !layers || layers > MAX_LAYERS || alpha + 2 != chars || chars > 0x10000)
+        return bad(NULL, err, "dimensions out of range");
+    diac_model *m = calloc(1, sizeof *m);
+    if (!m)
+        return error_set(err, NASHRA_ENOMEM, "out of memory loading the diacritizer");
+    m->chars = chars;
+    m->emb = emb;
+    m->hidden = hidden;
+    m->layers = layers;
+    m->alphabet_len = alpha;
+    size_t total = floats_needed(chars, emb, hidden, layers);
+    m->alphabet = malloc(alpha * sizeof *m->alphabet);
+    m->storage = malloc(total * sizeof *m->storage);
+    if (!m->alphabet || !m->storage) {
+        diac_model_free(m);
+        return error_set(err, NASHRA_ENOMEM, "out of memory loading the diacritizer");
+    }
+    for (size_t i = 0; i < alpha; i++) {
+        uint32_t cp;
+        if (!read_u32(&r, &cp))
+            return bad(m, err, "truncated alphabet");
+        m->alphabet[i] = cp;
+    }
+    float *p = m->storage;
+    bool ok = true;
+    m->char_emb = p;
+    ok = ok && read_floats(&r, p, chars, emb, false);
+    p += chars * emb;
+    m->given_emb = p;
+    ok = ok && read_floats(&r, p, DIAC_CLASSES, emb, false);
+    p += DIAC_CLASSES * emb;
+    const size_t g = 3 * hidden;
+    for (size_t l = 0; ok && l < layers; l++)
+        for (int d = 0; ok && d < 2; d++) {
+            gru_dir *gd = &m->dir[l][d];
+            gd->in = l ? 2 * hidden : emb;
+            gd->w_ih_t = p;
+            ok = ok && read_floats(&r, p, g, gd->in, true);
+            p += g * gd->in;
+            gd->w_hh_t = p;
+            ok = ok && read_floats(&r, p, g, hidden, true);
+            p += g * hidden;
+            gd->b_ih = p;
+            ok = ok && read_floats(&r, p, 1, g, false);
+            p += g;
+            gd->b_hh = p;
+            ok = ok && read_floats(&r, p, 1, g, false);
+            p += g;
+        }
+    m->out_w_t = p;
+    ok = ok && read_floats(&r, p, DIAC_CLASSES, 2 * hidden, true);
+    p += DIAC_CLASSES * 2 * hidden;
+    m->out_b = p;
+    ok = ok && read_floats(&r, p, 1, DIAC_CLASSES, false);
+    if (!ok)
+        return bad(m, err, "truncated or not finite weights");
+    uint32_t size;
+    if (!read_u32(&r, &size) || size != len || r.left)
+        return bad(m, err, "size check failed (truncated or trailing bytes)");
+    *out = m;
+    return NASHRA_OK;
+}
+
+void diac_model_free(diac_model *m)
+{
+    if (!m)
+        return;
+    free(m->alphabet);
+    free(m->storage);
+    free(m);
+}
+
+extern const data_blob nashra_data_diacritizer;
+
+static diac_model *shipped;
+static nashra_error shipped_err;
+
+static void load_shipped(void)
+{
+    diac_model_load(nashra_data_diacritizer.bytes, nashra_data_diacritizer.len, &shipped,
+                    &shipped_err);
+}
+
+const diac_model *diac_model_shipped(nashra_error *err)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, load_shipped);
+    if (!shipped && err)
+        *err = shipped_err;
+    return shipped;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Forward pass                                                                               */
+
+static size_t char_id(const diac_model *m, unsigned cp)
+{
+    /* The alphabet is short and sorted by the trainer only in parts: a linear scan. */
+    for (size_t i = 0; i < m->alphabet_len; i++)
+        if (m->alphabet[i] == cp)
+            return i + 2;
+    return 1;
+}
+
+/* y[0..cols) += x * w[0..cols): the loops the compiler vectorizes. */
+static void axpy(float *restrict y, float x, const float *restrict w, size_t cols)
+{
+    for (size_t j = 0; j < cols; j++)
+        y[j] += x * w[j];
+}
+
+/* out[t] = b + x[t] W for n rows of in inputs: the input projection of a whole sequence. */
+static void project(const float *x, size_t n, size_t in, const float *w_t, const float *b,
+                    size_t cols, float *out)
+{
+    for (size_t t = 0; t < n; t++) {
+        float *o = out + t * cols;
+        memcpy(o, b, cols * sizeof *o);
+        for (size_t k = 0; k < in; k++)
+            axpy(o, x[t * in + k], w_t + k * cols, cols);
+    }
+}
+
+static float sigmoid(float v)
+{
+    return 1.0f / (1.0f + expf(-v));
+}
+
+/* One direction of a GRU layer over the projected inputs gi [n][3H]; writes h at column
+ * offset `at` of y [n][2H]. */
+static void gru_run(const gru_dir *d, size_t hidden, const float *gi, size_t n, bool backward,
+                    float *y, size_t at, float *h, float *gh)
+{
+    const size_t g = 3 * hidden;
+    memset(h, 0, hidden * sizeof *h);
+    for (size_t s = 0; s < n; s++) {
+        size_t t = backward ? n - 1 - s : s;
+        memcpy(gh, d->b_hh, g * sizeof *gh);
+        for (size_t k = 0; k < hidden; k++)
+            axpy(gh, h[k], d->w_hh_t + k * g, g);
+        const float *x = gi + t * g;
+        for (size_t j = 0; j < hidden; j++) {
+            float r = sigmoid(x[j] + gh[j]);
+            float z = sigmoid(x[hidden + j] + gh[hidden + j]);
+            float c = tanhf(x[2 * hidden + j] + r * gh[2 * hidden + j]);
+            h[j] = (1.0f - z) * c + z * h[j];
+        }
+        memcpy(y + t * 2 * hidden + at, h, hidden * sizeof *h);
+    }
+}
+
+bool diac_model_logits(const diac_model *m, const unsigned *cps, const unsigned char *given,
+                       size_t n, float *logits)
+{
+    if (!n)
+        return true;
+    const size_t e = m->emb, hd = m->hidden, g = 3 * hd;
+    size_t width = e > 2 * hd ? e : 2 * hd;
+    /* x: the layer's input; y: its output; gi: one direction's projected input. */
+    float *mem = malloc((2 * n * width + n * g + hd + g) * sizeof *mem);
+    if (!mem)
+        return false;
+    float *x = mem, *y = x + n * width, *gi = y + n * width, *h = gi + n * g, *gh = h + hd;
+    for (size_t t = 0; t < n; t++) {
+        const float *ce = m->char_emb + char_id(m, cps[t]) * e;
+        const float *ge = m->given_emb + (given[t] < DIAC_CLASSES ? given[t] : 0) * e;
+        for (size_t j = 0; j < e; j++)
+            x[t * e + j] = ce[j] + ge[j];
+    }
+    size_t in = e;
+    for (size_t l = 0; l < m->layers; l++) {
+        for (int d = 0; d < 2; d++) {
+            const gru_dir *gd = &m->dir[l][d];
+            project(x, n, in, gd->w_ih_t, gd->b_ih, g, gi);
+            gru_run(gd, hd, gi, n, d == 1, y, d ? hd : 0, h, gh);
+        }
+        float *swap = x;
+        x = y;
+        y = swap;
+        in = 2 * hd;
+    }
+    project(x, n, 2 * hd, m->out_w_t, m->out_b, DIAC_CLASSES, logits);
+    free(mem);
+    return true;
+}

@@ -1,0 +1,297 @@
+/* The diacritizer: the C forward pass against PyTorch's (tests/data/diacritizer-reference.txt,
+ * exported with the weights), the weights file's checks, the mark classes, and what the stage
+ * does to a sentence: letters never change, given marks are kept, vowelled words and inline
+ * phonemes are left alone, long sentences are read in pieces, pausal endings. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "common/buf.h"
+#include "common/data.h"
+#include "common/utf8.h"
+#include "diacritize/diacritize.h"
+#include "table.h"
+
+extern const data_blob nashra_data_diacritizer;
+
+static const diac_model *model(void)
+{
+    nashra_error err = {0};
+    const diac_model *m = diac_model_shipped(&err);
+    if (!m)
+        fail_msg("%s", err.message);
+    return m;
+}
+
+/* Splits a line as the trainer's export does: each character with the class of the marks
+ * U+064B..U+0652 after it. */
+static size_t positions(const char *s, unsigned *cps, unsigned char *given, size_t max)
+{
+    size_t n = 0, len = strlen(s);
+    for (size_t i = 0; i < len;) {
+        size_t k;
+        unsigned cp = utf8_decode(s + i, len - i, &k);
+        i += k;
+        unsigned marks[4];
+        size_t nm = 0;
+        while (i < len) {
+            unsigned m = utf8_decode(s + i, len - i, &k);
+            if (m < 0x064B || m > 0x0652 || nm == 4)
+                break;
+            marks[nm++] = m;
+            i += k;
+        }
+        assert_true(n < max);
+        int c = diac_mark_class(marks, nm);
+        cps[n] = cp;
+        given[n++] = c > 0 ? (unsigned char)c : 0;
+    }
+    return n;
+}
+
+static void matches_reference(void **state)
+{
+    (void)state;
+    size_t len;
+    char *text = table_read_file(table_data_path("diacritizer-reference.txt"), &len);
+    const diac_model *m = model();
+    unsigned cps[512];
+    unsigned char given[512];
+    float logits[512 * DIAC_CLASSES];
+    size_t n = 0, row = 0, sentences = 0, values = 0;
+    double worst = 0;
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+        if (*line == '#')
+            continue;
+        if (*line != '-' && (*line < '0' || *line > '9')) {
+            assert_int_equal(row, n); /* the last sentence had a row per character */
+            n = positions(line, cps, given, 512);
+            assert_true(diac_model_logits(m, cps, given, n, logits));
+            row = 0;
+            sentences++;
+            continue;
+        }
+        assert_true(row < n);
+        char *p = line;
+        for (int k = 0; k < DIAC_CLASSES; k++) {
+            char *end;
+            double want = strtod(p, &end);
+            assert_true(end != p);
+            p = end;
+            double diff = fabs(want - logits[row * DIAC_CLASSES + k]);
+            worst = diff > worst ? diff : worst;
+            values++;
+        }
+        row++;
+    }
+    assert_int_equal(row, n);
+    printf("%zu sentences, %zu logits, largest difference %.2e\n", sentences, values, worst);
+    assert_true(sentences >= 4);
+    assert_true(worst < 1e-3);
+    free(text);
+}
+
+static void mark_classes(void **state)
+{
+    (void)state;
+    for (unsigned k = 0; k < DIAC_CLASSES; k++) {
+        unsigned marks[2];
+        size_t n = diac_class_marks(k, marks);
+        assert_int_equal(diac_mark_class(marks, n), (int)k);
+        if (n == 2) { /* either order of shadda and its vowel */
+            unsigned swapped[2] = {marks[1], marks[0]};
+            assert_int_equal(marks[0], 0x0651);
+            assert_int_equal(diac_mark_class(swapped, 2), (int)k);
+        }
+    }
+    const unsigned shadda_sukun[] = {0x0651, 0x0652}, two_vowels[] = {0x064E, 0x064F},
+                   two_shaddas[] = {0x0651, 0x0651}, dagger[] = {0x0670};
+    assert_int_equal(diac_mark_class(shadda_sukun, 2), -1);
+    assert_int_equal(diac_mark_class(two_vowels, 2), -1);
+    assert_int_equal(diac_mark_class(two_shaddas, 2), -1);
+    assert_int_equal(diac_mark_class(dagger, 1), -1);
+    assert_int_equal(diac_mark_class(NULL, 0), 0);
+}
+
+static void expect_bad(const unsigned char *bytes, size_t len, const char *what)
+{
+    diac_model *m = (diac_model *)1;
+    nashra_error err = {0};
+    assert_int_equal(diac_model_load(bytes, len, &m, &err), NASHRA_EINVAL);
+    assert_null(m);
+    if (!strstr(err.message, what))
+        fail_msg("expected '%s' in '%s'", what, err.message);
+    assert_null(strchr(err.message, '\n'));
+}
+
+static void weights_file_checks(void **state)
+{
+    (void)state;
+    const unsigned char *w = nashra_data_diacritizer.bytes;
+    size_t len = nashra_data_diacritizer.len;
+    diac_model *m = NULL;
+    nashra_error err = {0};
+    assert_int_equal(diac_model_load(w, len, &m, &err), NASHRA_OK);
+    diac_model_free(m);
+    assert_true(len <= 8u << 20); /* small enough for the repository */
+
+    unsigned char *copy = malloc(len + 4);
+    memcpy(copy, w, len);
+    expect_bad(copy, 5, "bad magic");
+    copy[0] = 'X';
+    expect_bad(copy, len, "bad magic");
+    copy[0] = w[0];
+    expect_bad(copy, 20, "truncated header");
+    copy[8] = 2; /* version */
+    expect_bad(copy, len, "unsupported version");
+    copy[8] = w[8];
+    copy[12 + 4 * 3] = 0; /* hidden units: 0 */
+    expect_bad(copy, len, "dimensions");
+    memcpy(copy, w, len);
+    const size_t cut[] = {40, 400, len / 2, len - 5, len - 1};
+    for (size_t i = 0; i < sizeof cut / sizeof *cut; i++)
+        expect_bad(copy, cut[i], "truncated");
+    memset(copy + len, 0, 4);
+    expect_bad(copy, len + 4, "trailing bytes");
+    /* A weight that is not a number, past the header and the alphabet. */
+    const float nan = NAN;
+    memcpy(copy + len / 2 - (len / 2) % 4, &nan, 4);
+    expect_bad(copy, len, "not finite");
+    free(copy);
+}
+
+/* text with every mark removed */
+static char *bare(const char *s)
+{
+    buf out = BUF_INIT;
+    size_t len = strlen(s);
+    for (size_t i = 0, n; i < len; i += n)
+        if (!arabic_is_mark(utf8_decode(s + i, len - i, &n)))
+            assert_true(buf_append(&out, s + i, n));
+    return out.data ? out.data : strdup("");
+}
+
+static char *run(const char *text, const diac_options *o)
+{
+    buf out = BUF_INIT;
+    nashra_error err = {0};
+    assert_int_equal(diacritize(model(), text, strlen(text), o, &out, &err), NASHRA_OK);
+    char *b = bare(out.data ? out.data : ""), *in = bare(text);
+    assert_string_equal(b, in); /* letters and everything else unchanged */
+    free(b);
+    free(in);
+    return out.data ? out.data : strdup("");
+}
+
+static void sentences(void **state)
+{
+    (void)state;
+    const char *text = "أعلنت الحكومة اليوم عن خطة جديدة لدعم الاقتصاد";
+    char *a = run(text, NULL), *b = run(text, NULL);
+    assert_string_equal(a, b); /* deterministic */
+    assert_true(table_count_marks(a) >= 25);
+    printf("%s\n", a);
+    free(a);
+    free(b);
+
+    /* Marks in the text stay where they are, and the rest is still filled (here the lam). */
+    char *c = run("وقال الوَزِيرُ إن الخطة ستبدأ", NULL);
+    assert_non_null(strstr(c, "وَزِيرُ"));
+    assert_null(strstr(c, " الوَزِيرُ"));
+    assert_true(table_count_marks(c) > 8);
+    free(c);
+
+    /* Inline phonemes, Latin and digits pass through. */
+    char *d = run("زار [[w'a:SinTon]] و CNN قال 42 شخصا", NULL);
+    assert_non_null(strstr(d, " [[w'a:SinTon]] "));
+    assert_non_null(strstr(d, " CNN "));
+    assert_non_null(strstr(d, " 42 "));
+    free(d);
+
+    char *e = run("", NULL);
+    assert_string_equal(e, "");
+    free(e);
+}
+
+static bool all_done(void *user, const char *w, size_t len)
+{
+    (void)user;
+    (void)w;
+    (void)len;
+    return true;
+}
+
+static void done_words_left_alone(void **state)
+{
+    (void)state;
+    diac_options o = {.word_done = all_done};
+    /* A word with marks the caller calls done keeps exactly its marks; bare words are filled. */
+    char *a = run("قال الرَّئِيس كلمة", &o);
+    assert_non_null(strstr(a, " الرَّئِيس "));
+    assert_true(table_count_marks(a) > 4);
+    free(a);
+}
+
+/* Whether any word's last letter carries a vowel or tanween (not sukun or shadda alone). */
+static bool case_endings(const char *s)
+{
+    size_t len = strlen(s);
+    for (size_t i = 0, n; i < len; i += n) {
+        unsigned cp = utf8_decode(s + i, len - i, &n);
+        if (!(cp >= 0x064B && cp <= 0x0650))
+            continue;
+        size_t k = i + n, m;
+        while (k < len && arabic_is_mark(utf8_decode(s + k, len - k, &m)))
+            k += m;
+        if (k == len || !arabic_is_letter(utf8_decode(s + k, len - k, &m)))
+            return true;
+    }
+    return false;
+}
+
+static void pausal_endings(void **state)
+{
+    (void)state;
+    const char *text = "يواصل المفاوضون في العاصمة محادثاتهم حول الاتفاق";
+    char *a = run(text, NULL);
+    assert_true(case_endings(a));
+    diac_options o = {.pausal_below = 1.01f}; /* every ending is uncertain */
+    char *b = run(text, &o);
+    assert_false(case_endings(b));
+    free(a);
+    free(b);
+}
+
+static void long_sentences(void **state)
+{
+    (void)state;
+    buf text = BUF_INIT;
+    for (int i = 0; i < 400; i++)
+        assert_true(buf_puts(&text, i % 2 ? "المفاوضات " : "تستمر "));
+    assert_true(buf_puts(&text, "كلمةطويلةجداكلمةطويلةجداكلمةطويلةجداكلمةطويلةجداكلمة"
+                                "طويلةجداكلمةطويلةجداكلمةطويلةجداكلمةطويلةجداكلمةطويلةجدا"));
+    for (int i = 0; i < 40; i++)
+        assert_true(buf_puts(&text, "طويلةجداكلمة"));
+    char *a = run(text.data, NULL); /* pieces are cut at spaces, or inside an endless word */
+    assert_true(table_count_marks(a) > 2000);
+    free(a);
+    buf_free(&text);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(matches_reference), cmocka_unit_test(mark_classes),
+        cmocka_unit_test(weights_file_checks), cmocka_unit_test(sentences),
+        cmocka_unit_test(done_words_left_alone), cmocka_unit_test(pausal_endings),
+        cmocka_unit_test(long_sentences),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
