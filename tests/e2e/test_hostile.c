@@ -680,8 +680,36 @@ static void rundowns(void **state)
     expect_only(dir, "x.wav.lock", NULL);
 }
 
-/* A feed is refused or read, and never brings /etc/passwd's text into the bulletin (Latin
- * words are kept as written with --latin english, so a leak would show in the sidecar). */
+static const char feed_head[] = "<?xml version=\"1.0\"?>\n";
+static const char feed_body[] = "<rss version=\"2.0\"><channel><title>t</title><item>"
+                                "<title>عنوان الخبر</title><description>%s</description>"
+                                "</item></channel></rss>\n";
+
+/* Writes a feed (the XML declaration, prolog, then one item holding description) as input
+ * name, builds a bulletin of it into out, which must succeed, and returns the spoken text of
+ * its JSON sidecar json (malloc'd). Latin words are kept as written (--latin english), so a
+ * leak of /etc/passwd would show. */
+static char *feed_spoken(const char *name, const char *prolog, const char *description,
+                         const char *out, const char *json)
+{
+    char text[8192], feed[600];
+    snprintf(text, sizeof text, "%s%s", feed_head, prolog);
+    snprintf(text + strlen(text), sizeof text - strlen(text), feed_body, description);
+    input(feed, sizeof feed, name, text);
+    expect_success(run(NULL, BULLETIN, "--latin", "english", "--no-diacritize", "-f", "--feed",
+                       feed, "-o", out, NULL));
+    return spoken_text(json, NULL);
+}
+
+/* No word of /etc/passwd in spoken. Frees spoken. */
+static void no_passwd(char *spoken)
+{
+    assert_null(strstr(spoken, "root"));
+    assert_null(strstr(spoken, "nologin"));
+    free(spoken);
+}
+
+/* A feed is refused or read, and never brings /etc/passwd's text into the bulletin. */
 static void feeds(void **state)
 {
     (void)state;
@@ -689,27 +717,18 @@ static void feeds(void **state)
     case_dir(dir, sizeof dir, "feeds");
     JOIN(out, dir, "x.wav");
     JOIN(json, dir, "x.json");
-    static const char head[] = "<?xml version=\"1.0\"?>\n";
-    static const char body[] = "<rss version=\"2.0\"><channel><title>t</title><item>"
-                               "<title>عنوان الخبر</title><description>%s</description>"
-                               "</item></channel></rss>\n";
     char text[8192];
 
-    /* The check below sees a leak: /etc/passwd's words, written in an item, come through. */
-    snprintf(text, sizeof text, "%s", head);
-    snprintf(text + strlen(text), sizeof text - strlen(text), body, "قال root إن nologin.");
-    input(feed, sizeof feed, "feed.xml", text);
-    expect_success(run(NULL, BULLETIN, "--latin", "english", "-f", "--feed", feed, "-o", out,
-                       NULL));
-    char *spoken = spoken_text(json, NULL);
+    /* The check sees a leak: /etc/passwd's words, written in an item, come through. */
+    char *spoken = feed_spoken("feed.xml", "", "قال root إن nologin.", out, json);
     assert_non_null(strstr(spoken, "root"));
     assert_non_null(strstr(spoken, "nologin"));
     free(spoken);
 
     /* An external entity, in the internal subset: refused. */
     snprintf(text, sizeof text,
-             "%s<!DOCTYPE rss [\n<!ENTITY xxe SYSTEM \"file:///etc/passwd\">\n]>\n", head);
-    snprintf(text + strlen(text), sizeof text - strlen(text), body, "نص &xxe;");
+             "%s<!DOCTYPE rss [\n<!ENTITY xxe SYSTEM \"file:///etc/passwd\">\n]>\n", feed_head);
+    snprintf(text + strlen(text), sizeof text - strlen(text), feed_body, "نص &xxe;");
     input(feed, sizeof feed, "xxe.xml", text);
     expect_failure(run(NULL, BULLETIN, "-f", "--feed", feed, "-o", out, NULL), 2,
                    "xxe.xml:3:41: entity declarations are not accepted in a feed");
@@ -717,47 +736,27 @@ static void feeds(void **state)
                    "entity declarations are not accepted in a feed");
 
     /* The external subset is the file: never loaded, and its entity is unknown. */
-    snprintf(text, sizeof text, "%s<!DOCTYPE rss SYSTEM \"file:///etc/passwd\">\n", head);
-    snprintf(text + strlen(text), sizeof text - strlen(text), body, "نص الخبر &root;");
-    input(feed, sizeof feed, "dtd.xml", text);
-    expect_success(run(NULL, BULLETIN, "--latin", "english", "-f", "--feed", feed, "-o", out,
-                       NULL));
-    spoken = spoken_text(json, NULL);
-    assert_null(strstr(spoken, "root"));
-    assert_null(strstr(spoken, "nologin"));
+    spoken = feed_spoken("dtd.xml", "<!DOCTYPE rss SYSTEM \"file:///etc/passwd\">\n",
+                         "نص الخبر &root;", out, json);
     assert_non_null(strstr(spoken, "نص"));
-    free(spoken);
+    no_passwd(spoken);
 
     /* XInclude is not processed. */
-    snprintf(text, sizeof text, "%s", head);
-    snprintf(text + strlen(text), sizeof text - strlen(text), body,
-             "نص <xi:include xmlns:xi=\"http://www.w3.org/2001/XInclude\" "
-             "href=\"file:///etc/passwd\" parse=\"text\"/>");
-    input(feed, sizeof feed, "xinclude.xml", text);
-    expect_success(run(NULL, BULLETIN, "--latin", "english", "-f", "--feed", feed, "-o", out,
-                       NULL));
-    spoken = spoken_text(json, NULL);
-    assert_null(strstr(spoken, "root"));
-    assert_null(strstr(spoken, "nologin"));
-    free(spoken);
+    no_passwd(feed_spoken("xinclude.xml", "",
+                          "نص <xi:include xmlns:xi=\"http://www.w3.org/2001/XInclude\" "
+                          "href=\"file:///etc/passwd\" parse=\"text\"/>",
+                          out, json));
 
     /* HTML inside an item declaring the same: the HTML reader expands nothing and reads no
      * file (what it makes of the declaration's text is spoken as text). */
-    snprintf(text, sizeof text, "%s", head);
-    snprintf(text + strlen(text), sizeof text - strlen(text), body,
-             "<![CDATA[<!DOCTYPE html [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>"
-             "<html><body><p>نص الخبر &xxe;</p></body></html>]]>");
-    input(feed, sizeof feed, "html.xml", text);
-    expect_success(run(NULL, BULLETIN, "--latin", "english", "-f", "--feed", feed, "-o", out,
-                       NULL));
-    spoken = spoken_text(json, NULL);
-    assert_null(strstr(spoken, "root"));
-    assert_null(strstr(spoken, "nologin"));
-    free(spoken);
+    no_passwd(feed_spoken("html.xml", "",
+                          "<![CDATA[<!DOCTYPE html [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>"
+                          "<html><feed_body><p>نص الخبر &xxe;</p></feed_body></html>]]>",
+                          out, json));
 
     /* Entity bombs: refused at once, in little memory. */
     char bomb[4096];
-    snprintf(bomb, sizeof bomb, "%s<!DOCTYPE rss [\n<!ENTITY lol \"lol\">\n", head);
+    snprintf(bomb, sizeof bomb, "%s<!DOCTYPE rss [\n<!ENTITY lol \"lol\">\n", feed_head);
     for (int i = 1; i <= 9; i++) {
         char prev[8];
         snprintf(prev, sizeof prev, i == 1 ? "lol" : "lol%d", i - 1);
@@ -768,7 +767,7 @@ static void feeds(void **state)
         snprintf(bomb + at, sizeof bomb - at, "\">\n");
     }
     snprintf(bomb + strlen(bomb), sizeof bomb - strlen(bomb), "]>\n");
-    snprintf(bomb + strlen(bomb), sizeof bomb - strlen(bomb), body, "&lol9;");
+    snprintf(bomb + strlen(bomb), sizeof bomb - strlen(bomb), feed_body, "&lol9;");
     input(feed, sizeof feed, "laughs.xml", bomb);
     cost c;
     expect_failure(run_measured(&c, NULL, BULLETIN, "-f", "--feed", feed, "-o", out, NULL), 2,
@@ -778,7 +777,7 @@ static void feeds(void **state)
     WORK(quadratic, "in/quadratic.xml");
     FILE *f = fopen(quadratic, "wb");
     assert_non_null(f);
-    fprintf(f, "%s<!DOCTYPE rss [<!ENTITY a \"", head);
+    fprintf(f, "%s<!DOCTYPE rss [<!ENTITY a \"", feed_head);
     for (int i = 0; i < 50000; i++)
         fputc('A', f);
     fputs("\">]>\n<rss version=\"2.0\"><channel><title>t</title><item><title>t</title>"
@@ -899,15 +898,6 @@ static int wait_bounded(pid_t pid, double limit, const char *what)
     return WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
 }
 
-/* Starts nashra with the NULL-terminated arguments, standard error to err_path. */
-static pid_t spawn(const char *err_path, ...)
-{
-    va_list ap;
-    va_start(ap, err_path);
-    pid_t pid = spawn_v(NULL, NULL, err_path, ap);
-    va_end(ap);
-    return pid;
-}
 
 /* SIGTERM once the speech is done and the output stage writes: the run ends by the signal and
  * the previous bulletin and its sidecars stay as they were, with no temporary file. */

@@ -355,16 +355,6 @@ static void cache_default_place_and_cap(void **state)
 /* ---------------------------------------------------------------------------------------- */
 /* Runs in the background.                                                                  */
 
-/* Starts nashra with the NULL-terminated arguments, its standard error into err_path. */
-static pid_t spawn(const char *err_path, ...)
-{
-    va_list ap;
-    va_start(ap, err_path);
-    pid_t pid = spawn_v(NULL, NULL, err_path, ap);
-    va_end(ap);
-    return pid;
-}
-
 static void pause_ms(long ms)
 {
     struct timespec t = {ms / 1000, (ms % 1000) * 1000000L};

@@ -38,10 +38,21 @@ void write_file(const char *path, const char *data, size_t len)
 pid_t spawn_v(const char *stdin_path, const char *out_path, const char *err_path,
               va_list args)
 {
-    const char *argv[64] = {NASHRA_BINARY};
-    size_t argc = 1;
+    /* NASHRA_TEST_WRAPPER, words split at spaces, runs before the binary: scripts/valgrind
+     * sets it to valgrind with its options. */
+    const char *argv[96];
+    size_t argc = 0;
+    static char wrapper[1024];
+    const char *w = getenv("NASHRA_TEST_WRAPPER");
+    if (w && *w) {
+        snprintf(wrapper, sizeof wrapper, "%s", w);
+        for (char *save = NULL, *word = strtok_r(wrapper, " ", &save); word && argc < 32;
+             word = strtok_r(NULL, " ", &save))
+            argv[argc++] = word;
+    }
+    argv[argc++] = NASHRA_BINARY;
     const char *a;
-    while ((a = va_arg(args, const char *)) && argc < 63)
+    while ((a = va_arg(args, const char *)) && argc < 95)
         argv[argc++] = a;
     argv[argc] = NULL;
     pid_t pid = fork();
@@ -55,9 +66,18 @@ pid_t spawn_v(const char *stdin_path, const char *out_path, const char *err_path
         dup2(in, 0);
         dup2(out, 1);
         dup2(err, 2);
-        execv(argv[0], (char *const *)argv);
+        execvp(argv[0], (char *const *)argv);
         _exit(98);
     }
+    return pid;
+}
+
+pid_t spawn(const char *err_path, ...)
+{
+    va_list ap;
+    va_start(ap, err_path);
+    pid_t pid = spawn_v(NULL, NULL, err_path, ap);
+    va_end(ap);
     return pid;
 }
 

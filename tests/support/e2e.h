@@ -38,6 +38,10 @@ pid_t spawn_v(const char *stdin_path, const char *out_path, const char *err_path
               va_list args);
 run_result run_v(const char *stdin_path, va_list args);
 
+/* Starts the nashra binary with the NULL-terminated arguments without waiting: no input, no
+ * output, standard error into err_path. */
+pid_t spawn(const char *err_path, ...);
+
 void result_free(run_result *r);
 
 /* Fails the test, showing standard error, unless the run exited with 0. Frees r. */
