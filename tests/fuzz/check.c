@@ -29,3 +29,13 @@ void fuzz_check_spoken(const char *spoken, size_t len, const char *input)
             fuzz_fail("a symbol the synthesizer misreads reached the spoken text", input, spoken);
     }
 }
+
+char *fuzz_copy(const uint8_t *data, size_t size)
+{
+    char *s = malloc(size + 1);
+    if (!s)
+        abort();
+    memcpy(s, data, size);
+    s[size] = '\0';
+    return s;
+}

@@ -15,6 +15,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
  */
 void fuzz_check_spoken(const char *spoken, size_t len, const char *input);
 
+/* A NUL-terminated copy of size bytes of data (which need not be terminated: strndup would
+ * read past its end under strict string checks); aborts when memory runs out. */
+char *fuzz_copy(const uint8_t *data, size_t size);
+
 /* Prints a broken invariant with the input and output, and aborts. */
 void fuzz_fail(const char *what, const char *input, const char *spoken);
 

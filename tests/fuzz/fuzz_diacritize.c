@@ -36,7 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const diac_model *m = diac_model_shipped(NULL);
     if (!m)
         abort();
-    char *input = strndup(text, size);
+    char *input = fuzz_copy(data, size);
     for (int pass = 0; pass < 2; pass++) {
         diac_options o = {.pausal_below = pass ? 0.9f : 0, .fill_endings = pass};
         buf out = BUF_INIT, a = BUF_INIT, b = BUF_INIT;

@@ -69,7 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     buf norm = BUF_INIT;
     nashra_error err = {0};
-    char *input = strndup(text, size);
+    char *input = fuzz_copy(data, size);
     if (normalize_text(text, size, &norm, &err) == NASHRA_OK && norm.data) {
         if (!utf8_valid(norm.data, norm.len, NULL))
             fuzz_fail("normalized text is not valid UTF-8", input, norm.data);

@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     nashra_voice v;
     nashra_error err = {0};
     memset(&v, 0x5A, sizeof v); /* whatever the parser leaves unset shows */
-    char *input = strndup((const char *)data, size);
+    char *input = fuzz_copy(data, size);
     if (voice_profile_parse("fuzz.voice", "fuzz", (const char *)data, size, &v, &err) !=
         NASHRA_OK) {
         if (!strstr(err.message, "fuzz.voice") || strchr(err.message, '\n'))
