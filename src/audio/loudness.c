@@ -3,6 +3,7 @@
 #include <ebur128.h>
 #include <math.h>
 #include <sndfile.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,8 +12,8 @@
 /* True peak after ITU-R BS.1770-4 Annex 2: the signal oversampled four times and its largest
  * absolute value taken. Computed here rather than by libebur128, whose interpolator took most
  * of a bulletin's writing time: the same 49-tap windowed-sinc interpolation, split into its
- * four phases (the first is the signal itself) and run over blocks a tap at a time, which the
- * compiler vectorizes. */
+ * four phases (the first is the signal itself), each a 12-tap filter the compiler unrolls and
+ * vectorizes across a block of samples. */
 #define TP_PHASES 4
 #define TP_TAPS 12 /* per phase */
 #define TP_BLOCK 1024
@@ -20,7 +21,6 @@
 typedef struct true_peak {
     float h[TP_PHASES][TP_TAPS];
     float *x;        /* per channel: TP_TAPS - 1 samples of history, then a block */
-    float y[TP_BLOCK];
     unsigned channels;
     double peak;
 } true_peak;
@@ -47,45 +47,64 @@ static bool true_peak_init(true_peak *t, unsigned channels)
     return t->x != NULL;
 }
 
+/* The magnitude of a float as an ordered integer: for values without sign, the bit patterns
+ * sort as the numbers do, and an integer maximum is one the compiler vectorizes. */
+static inline uint32_t magnitude_bits(float v)
+{
+    uint32_t u;
+    memcpy(&u, &v, sizeof u);
+    return u & 0x7fffffffu;
+}
+
 /* Adds n <= TP_BLOCK interleaved frames. */
 static void true_peak_block(true_peak *t, const float *frames, size_t n)
 {
     const size_t stride = TP_TAPS - 1 + TP_BLOCK;
-    float peak = (float)t->peak;
+    uint32_t peak = magnitude_bits((float)t->peak);
     for (unsigned c = 0; c < t->channels; c++) {
-        float *x = t->x + c * stride;
-        for (size_t i = 0; i < n; i++) {
+        float *restrict x = t->x + c * stride;
+        for (size_t i = 0; i < n; i++)
             x[TP_TAPS - 1 + i] = frames[i * t->channels + c];
-            float a = fabsf(x[TP_TAPS - 1 + i]);
+        /* The first phase is the signal itself; each other phase a short filter. */
+        for (size_t i = 0; i < n; i++) {
+            uint32_t a = magnitude_bits(x[TP_TAPS - 1 + i]);
             peak = a > peak ? a : peak;
         }
         for (int p = 1; p < TP_PHASES; p++) {
-            float *y = t->y;
-            for (size_t i = 0; i < n; i++)
-                y[i] = 0;
-            for (int k = 0; k < TP_TAPS; k++) {
-                const float h = t->h[p][k];
-                const float *src = x + TP_TAPS - 1 - k;
-                for (size_t i = 0; i < n; i++)
-                    y[i] += h * src[i];
-            }
+            const float *restrict h = t->h[p];
             for (size_t i = 0; i < n; i++) {
-                float a = fabsf(y[i]);
+                const float *src = x + TP_TAPS - 1 + i;
+                float y = 0;
+                for (int k = 0; k < TP_TAPS; k++)
+                    y += h[k] * src[-k];
+                uint32_t a = magnitude_bits(y);
                 peak = a > peak ? a : peak;
             }
         }
         memmove(x, x + n, (TP_TAPS - 1) * sizeof *x); /* the history for the next block */
     }
-    t->peak = peak;
+    float f;
+    memcpy(&f, &peak, sizeof f);
+    t->peak = f;
 }
+
+/* Momentary (400 ms) and short-term (3 s) loudness are means over the last 4 and 30 blocks of
+ * 100 ms. libebur128 sums every sample of the window again each time they are read, ten times a
+ * second: 34 additions a sample, which was most of a bulletin's writing time. Instead, the
+ * energy of each 100 ms block is read once (ebur128_loudness_window) and the windows are summed
+ * from those blocks here; the figures are the same, as both windows end on block boundaries. */
+#define SHORT_TERM_BLOCKS 30
+#define MOMENTARY_BLOCKS 4
 
 struct audio_meter {
     ebur128_state *st;
     true_peak tp;
     unsigned channels;
+    double block_energy[SHORT_TERM_BLOCKS]; /* a ring of the last blocks' mean square */
+    size_t next_block;
     double max_momentary;
     double max_short_term;
-    size_t since_check; /* frames since momentary and short-term were last read */
+    size_t since_check; /* frames since the last block ended */
     size_t check_every; /* 100 ms of frames */
 };
 
@@ -96,8 +115,7 @@ nashra_status audio_meter_create(int rate, unsigned channels, audio_meter **out,
     audio_meter *m = calloc(1, sizeof *m);
     if (!m)
         return error_set(err, NASHRA_ENOMEM, "out of memory");
-    m->st = ebur128_init(channels, (unsigned long)rate,
-                         EBUR128_MODE_I | EBUR128_MODE_LRA | EBUR128_MODE_M | EBUR128_MODE_S);
+    m->st = ebur128_init(channels, (unsigned long)rate, EBUR128_MODE_I | EBUR128_MODE_LRA);
     if (!m->st || !true_peak_init(&m->tp, channels)) {
         if (m->st)
             ebur128_destroy(&m->st);
@@ -112,18 +130,36 @@ nashra_status audio_meter_create(int rate, unsigned channels, audio_meter **out,
     return NASHRA_OK;
 }
 
-static void track_maxima(audio_meter *m)
+static double lufs(double mean_square)
+{
+    return mean_square > 0 ? 10 * log10(mean_square) - 0.691 : -HUGE_VAL;
+}
+
+/* At the end of a 100 ms block: its energy, and the windows that end with it. */
+static nashra_status end_block(audio_meter *m, nashra_error *err)
 {
     double v;
-    if (ebur128_loudness_momentary(m->st, &v) == EBUR128_SUCCESS && v > m->max_momentary)
-        m->max_momentary = v;
-    if (ebur128_loudness_shortterm(m->st, &v) == EBUR128_SUCCESS && v > m->max_short_term)
-        m->max_short_term = v;
+    if (ebur128_loudness_window(m->st, 100, &v) != EBUR128_SUCCESS)
+        return error_set(err, NASHRA_EAUDIO, "loudness measurement failed");
+    m->block_energy[m->next_block] = isfinite(v) ? pow(10, (v + 0.691) / 10) : 0;
+    m->next_block = (m->next_block + 1) % SHORT_TERM_BLOCKS;
+    double sum = 0, momentary = 0;
+    for (size_t i = 1; i <= SHORT_TERM_BLOCKS; i++) { /* newest first */
+        sum += m->block_energy[(m->next_block + SHORT_TERM_BLOCKS - i) % SHORT_TERM_BLOCKS];
+        if (i == MOMENTARY_BLOCKS)
+            momentary = sum / MOMENTARY_BLOCKS;
+    }
+    double ml = lufs(momentary), sl = lufs(sum / SHORT_TERM_BLOCKS);
+    if (ml > m->max_momentary)
+        m->max_momentary = ml;
+    if (sl > m->max_short_term)
+        m->max_short_term = sl;
+    return NASHRA_OK;
 }
 
 nashra_status audio_meter_add(audio_meter *m, const float *frames, size_t n, nashra_error *err)
 {
-    /* Momentary and short-term maxima are sampled every 100 ms, as EBU Tech 3341 asks. */
+    /* Momentary and short-term maxima are taken every 100 ms, as EBU Tech 3341 asks. */
     while (n) {
         size_t k = m->check_every - m->since_check;
         if (k > n)
@@ -138,7 +174,9 @@ nashra_status audio_meter_add(audio_meter *m, const float *frames, size_t n, nas
         m->since_check += k;
         if (m->since_check == m->check_every) {
             m->since_check = 0;
-            track_maxima(m);
+            nashra_status rc = end_block(m, err);
+            if (rc)
+                return rc;
         }
     }
     return NASHRA_OK;

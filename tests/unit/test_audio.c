@@ -119,6 +119,36 @@ static void loudness(void **state)
     free(x);
 }
 
+/* Momentary and short-term maxima over windows of their own: a one-second tone in ten seconds
+ * of silence fills the 400 ms window (-23 LUFS) but only a third of the 3 s one (4.77 LU lower),
+ * fed in pieces that do not fall on the meter's 100 ms blocks. */
+static void loudness_windows(void **state)
+{
+    (void)state;
+    nashra_error err = {0};
+    int rate = 22050;
+    size_t n = (size_t)rate * 10;
+    float *x = calloc(n, sizeof *x);
+    float *tone = sine(1000, 0.1, rate, (size_t)rate);
+    assert_non_null(x);
+    memcpy(x + 4 * (size_t)rate, tone, (size_t)rate * sizeof *x);
+    audio_meter *m;
+    assert_int_equal(audio_meter_create(rate, 1, &m, &err), NASHRA_OK);
+    for (size_t done = 0; done < n; done += 777)
+        assert_int_equal(audio_meter_add(m, x + done, n - done < 777 ? n - done : 777, &err),
+                         NASHRA_OK);
+    audio_loudness l;
+    assert_int_equal(audio_meter_report(m, &l, &err), NASHRA_OK);
+    if (fabs(l.max_momentary - -23.0) > 0.1 || fabs(l.max_short_term - (-23.0 - 4.77)) > 0.2)
+        fail_msg("momentary %.2f LUFS, short-term %.2f LUFS", l.max_momentary, l.max_short_term);
+    /* The silence is gated out; of the 13 gating blocks of 400 ms that reach into the tone, 6
+     * hold only part of it, worth 3 whole ones: 10/13 of the tone's energy. */
+    assert_true(fabs(l.integrated - (-23.0 + 10 * log10(10.0 / 13))) < 0.1);
+    audio_meter_destroy(m);
+    free(tone);
+    free(x);
+}
+
 /* A peak between samples: a quarter-rate sine at 45 degrees has its samples 3 dB below its
  * crests, which the true-peak meter finds again (EBU Tech 3341, true-peak cases), in each of
  * two channels and at the rates nashra writes. */
@@ -460,7 +490,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(trimming),  cmocka_unit_test(resampling),
-        cmocka_unit_test(loudness),  cmocka_unit_test(true_peak_between_samples),
+        cmocka_unit_test(loudness),  cmocka_unit_test(loudness_windows),
+        cmocka_unit_test(true_peak_between_samples),
         cmocka_unit_test(limiting),
         cmocka_unit_test(limiter_gain_is_smooth),
         cmocka_unit_test(id3_tag),   cmocka_unit_test(output_containers),
