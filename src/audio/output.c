@@ -54,6 +54,7 @@ typedef struct pass {
     double gain;          /* linear */
     double ceiling_db;    /* for the limiter; ignored when limit is false */
     bool limit;
+    bool measure;         /* measure what is written (lossless) or passed (sf NULL) */
     SNDFILE *sf;          /* NULL: measure only */
     audio_loudness measured;
     double limited_db;
@@ -102,7 +103,7 @@ static nashra_status emit(pass *p, audio_meter *m, float *frames, int *ints, siz
             frames[i] = -1.0f;
     }
     if (!p->sf)
-        return audio_meter_add(m, frames, n, err);
+        return m ? audio_meter_add(m, frames, n, err) : NASHRA_OK;
     if (is_lossy(p->spec)) {
         if (sf_writef_float(p->sf, frames, (sf_count_t)n) != (sf_count_t)n)
             return error_set(err, NASHRA_EIO, "write failed: %s", sf_strerror(p->sf));
@@ -111,6 +112,8 @@ static nashra_status emit(pass *p, audio_meter *m, float *frames, int *ints, siz
     quantize(p, frames, ints, n * ch);
     if (sf_writef_int(p->sf, ints, (sf_count_t)n) != (sf_count_t)n)
         return error_set(err, NASHRA_EIO, "write failed: %s", sf_strerror(p->sf));
+    if (!m)
+        return NASHRA_OK;
     /* What a reader of the file gets back: the quantized samples, measured as written. */
     for (size_t i = 0; i < n * ch; i++)
         frames[i] = (float)(ints[i] / 2147483648.0);
@@ -127,7 +130,7 @@ static nashra_status run_pass(pass *p, nashra_error *err)
     nashra_status rc = NASHRA_OK;
     if (!frames || !ints)
         rc = error_set(err, NASHRA_ENOMEM, "out of memory");
-    if (!rc && (!p->sf || !is_lossy(p->spec)))
+    if (!rc && p->measure && (!p->sf || !is_lossy(p->spec)))
         rc = audio_meter_create(p->spec->rate, ch, &m, err);
     if (!rc && p->limit)
         rc = audio_limiter_create(p->spec->rate, ch, p->ceiling_db, ATTACK_MS, RELEASE_MS, &lim,
@@ -534,7 +537,7 @@ nashra_status audio_output_stage(const char *path, bool overwrite, const audio_s
     if (!is_lossy(spec) && spec->depth != 16 && spec->depth != 24)
         return error_set(err, NASHRA_EINVAL, "%s: bit depth must be 16 or 24", path);
     pass p = {.spec = spec, .src = src, .start = start, .end = end, .gain = 1, .rng = 0x9e3779b9u,
-              .cancel = cancel};
+              .measure = true, .cancel = cancel};
 
     /* The loudness of the span as rendered: for the gain, and for the bext chunk. */
     audio_loudness in = {-HUGE_VAL, 0, -HUGE_VAL, -HUGE_VAL, -HUGE_VAL};
@@ -545,6 +548,10 @@ nashra_status audio_output_stage(const char *path, bool overwrite, const audio_s
             return rc;
         in = p.measured;
     }
+    /* Written as rendered (no gain, no limiter, lossless): the file holds the measured samples,
+     * only rounded to its depth, and is not measured a second time. */
+    const bool as_rendered = !spec->normalize && !is_lossy(spec) &&
+                             (measured || spec->container == AUDIO_WAV);
 
     /* The gain to the target; the limiter where that gain would push peaks over the ceiling.
      * Lossless files keep 0.2 dB of headroom for dither and rounding, lossy ones 1 dB for the
@@ -587,6 +594,7 @@ nashra_status audio_output_stage(const char *path, bool overwrite, const audio_s
         p.limit = limit;
         p.ceiling_db = ceiling;
         p.rng = 0x9e3779b9u;
+        p.measure = !as_rendered;
 
         int fd = atomic_temp(path, &tmp);
         if (fd < 0)
@@ -598,7 +606,7 @@ nashra_status audio_output_stage(const char *path, bool overwrite, const audio_s
         if (!rc && is_lossy(spec))
             rc = audio_measure_file(tmp, &r.loudness, err);
         else if (!rc)
-            r.loudness = p.measured;
+            r.loudness = as_rendered ? in : p.measured;
         bool again = false;
         if (!rc && spec->normalize && is_lossy(spec) && attempt + 1 < ATTEMPTS) {
             double over = r.loudness.true_peak - (spec->ceiling - 0.05);
