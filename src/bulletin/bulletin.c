@@ -21,11 +21,14 @@
 #include "bulletin/layout.h"
 #include "bulletin/mix.h"
 #include "bulletin/profile.h"
+#include "bulletin/script.h"
 #include "cache/cache.h"
 #include "common/atomic.h"
+#include "common/buf.h"
 #include "common/error.h"
 #include "common/sha256.h"
 #include "common/utf8.h"
+#include "diacritize/diacritize.h"
 #include "jobs/jobs.h"
 #include "synth/synth.h"
 #include "voice/voice.h"
@@ -37,10 +40,12 @@
 
 #define DEFAULT_TITLE "نشرة الأخبار"
 
-/* Where clips come from, in this process or in a worker: the cache, else the synthesizer. */
+/* Where clips come from, in this process or in a worker: the cache, else the pronunciation
+ * stage and the synthesizer. */
 typedef struct clip_source {
     clip_cache *cache;  /* NULL: no cache */
     int rate;           /* the synthesizer's */
+    pron_options pron;  /* for the spoken sentences the clips are asked for */
 } clip_source;
 
 /* A segment's sentences, read before any is synthesized, so that workers can start on all. */
@@ -318,7 +323,9 @@ static double seconds_since(const struct timespec *t0)
 }
 
 /* One sentence's raw synthesizer output into out (cleared first): the cache's copy, or a new
- * synthesis, which is then stored. Runs in workers as well as in this process. */
+ * one (the pronunciation stage, then the synthesizer), which is then stored. text is the
+ * sentence's spoken form; the cache's identity covers what the pronunciation stage adds. Runs
+ * in workers as well as in this process. */
 static nashra_status produce_clip(void *ctx, const char *text, const synth_params *p, clip *out,
                                   unsigned *flags, nashra_error *err)
 {
@@ -337,9 +344,13 @@ static nashra_status produce_clip(void *ctx, const char *text, const synth_param
             return NASHRA_OK;
         }
     }
-    nashra_status rc = synth_setup(p, err);
+    buf ready = BUF_INIT;
+    nashra_status rc = pronounce_sentence(text, &src->pron, &ready, err);
     if (!rc)
-        rc = synth_say(text, out, err);
+        rc = synth_setup(p, err);
+    if (!rc && ready.len)
+        rc = synth_say(ready.data, out, err);
+    buf_free(&ready);
     if (!rc && src->cache && cache_put(src->cache, key, src->rate, out->samples, out->len))
         *flags |= JOBS_CACHE_STORED;
     return rc;
@@ -358,12 +369,14 @@ static nashra_status open_cache(nashra_bulletin *b, nashra_error *err)
         note(b, NASHRA_LOG_INFO, "no sentence cache: neither XDG_CACHE_HOME nor HOME is set");
         return NASHRA_OK;
     }
-    /* Everything a clip depends on besides its sentence and voice settings. The data
-     * directory's name changes with nashra's variant files and the system's espeak-ng data. */
+    /* Everything a clip depends on besides its spoken sentence and voice settings: the
+     * pronunciation stage's settings and data, and the synthesizer's. The data directory's
+     * name changes with nashra's variant files and the system's espeak-ng data. */
     const char *data = synth_data_path(), *slash = strrchr(data, '/');
-    char identity[512];
-    snprintf(identity, sizeof identity, "nashra %s; espeak-ng %s; %s; %d Hz", nashra_version(),
-             synth_version(), slash ? slash + 1 : data, b->synth_rate);
+    char pron[65], identity[512];
+    pronounce_identity(&b->source.pron, pron);
+    snprintf(identity, sizeof identity, "nashra %s; pronunciation %s; espeak-ng %s; %s; %d Hz",
+             nashra_version(), pron, synth_version(), slash ? slash + 1 : data, b->synth_rate);
     long long cap = c->cache_max_bytes ? c->cache_max_bytes : NASHRA_CACHE_DEFAULT_BYTES;
     nashra_error why = {0};
     nashra_status rc = cache_open(dir, cap, identity, &b->source.cache, &why);
@@ -508,10 +521,16 @@ nashra_status nashra_bulletin_create(const nashra_config *config, const char *pa
     if (!rc && config->lexicon)
         rc = nashra_lexicon_read(config->lexicon, &b->lexicon, err);
     b->config.lexicon = NULL; /* read; the path is not kept */
+    b->source.pron = script_pron_options(&(nashra_speech){b->lexicon, b->config.speech_flags});
     if (!rc)
         rc = open_cache(b, err);
     b->config.cache_dir = NULL; /* used; not kept */
-    /* Last: the workers are forks of this process as it now is. */
+    /* Last: the workers are forks of this process as it now is, and share the pronunciation
+     * stage's data loaded here. */
+    if (!rc && !b->source.pron.no_lexicon)
+        pron_lexicon_shipped(b->source.pron.no_diacritize);
+    if (!rc && !b->source.pron.no_diacritize)
+        diac_model_shipped(NULL);
     if (!rc)
         rc = start_jobs(b, err);
     if (rc)
@@ -703,10 +722,11 @@ void nashra_story_options_init(nashra_story_options *o)
     o->pause_before_ms = o->headline_pause_ms = o->sentence_pause_ms = o->paragraph_pause_ms = -1;
 }
 
-/* The text stages' options for this bulletin. */
+/* The text stages' options for this bulletin: up to the spoken forms, as produce_clip runs the
+ * pronunciation stage. */
 static nashra_speech speech_of(const nashra_bulletin *b)
 {
-    return (nashra_speech){b->lexicon, b->config.speech_flags};
+    return (nashra_speech){b->lexicon, b->config.speech_flags | SCRIPT_SPOKEN_ONLY};
 }
 
 nashra_status nashra_bulletin_add_story(nashra_bulletin *b, const nashra_article *article,

@@ -1,9 +1,11 @@
 /* The text stages in order: an article's headline and paragraphs -> segmented sentences ->
- * spoken forms -> the espeak-ready form, handed one by one to the caller. */
+ * spoken forms -> the espeak-ready form, handed one by one to the caller (the spoken forms
+ * with SCRIPT_SPOKEN_ONLY: see script.h). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "article/article.h"
+#include "bulletin/script.h"
 #include "common/buf.h"
 #include "common/error.h"
 #include "common/strlist.h"
@@ -35,25 +37,33 @@ static nashra_status speak_block(speaker *sp, const char *text, nashra_part part
                      : error_set(err, NASHRA_ENOMEM, "out of memory");
         else
             rc = expand_sentence(sentences.items[i], &sp->spoken, err);
-        if (!rc && sp->spoken.len)
+        const buf *out = &sp->spoken;
+        if (!rc && sp->spoken.len && !(sp->flags & SCRIPT_SPOKEN_ONLY)) {
             rc = pronounce_sentence(sp->spoken.data, &sp->pron, &sp->ready, err);
-        if (!rc && sp->ready.len)
-            sp->stopped = sp->fn(sp->user, part, paragraph, sp->ready.data) != 0;
+            out = &sp->ready;
+        }
+        if (!rc && out->len)
+            sp->stopped = sp->fn(sp->user, part, paragraph, out->data) != 0;
     }
     strlist_free(&sentences);
     return rc;
 }
 
+pron_options script_pron_options(const nashra_speech *speech)
+{
+    unsigned flags = speech ? speech->flags : 0;
+    return (pron_options){.user = speech ? speech->lexicon : NULL,
+                          .no_lexicon = (flags & NASHRA_SPEECH_NO_LEXICON) != 0,
+                          .no_rewrite = (flags & NASHRA_SPEECH_NO_REWRITE) != 0,
+                          .latin_english = (flags & NASHRA_SPEECH_LATIN_ENGLISH) != 0,
+                          .no_diacritize = (flags & NASHRA_SPEECH_NO_DIACRITIZE) != 0,
+                          .partial = PRON_PARTIAL_KEEP};
+}
+
 static speaker speaker_make(const nashra_speech *speech, nashra_sentence_fn fn, void *user)
 {
     unsigned flags = speech ? speech->flags : 0;
-    pron_options pron = {.user = speech ? speech->lexicon : NULL,
-                         .no_lexicon = (flags & NASHRA_SPEECH_NO_LEXICON) != 0,
-                         .no_rewrite = (flags & NASHRA_SPEECH_NO_REWRITE) != 0,
-                         .latin_english = (flags & NASHRA_SPEECH_LATIN_ENGLISH) != 0,
-                         .no_diacritize = (flags & NASHRA_SPEECH_NO_DIACRITIZE) != 0,
-                         .partial = PRON_PARTIAL_KEEP};
-    return (speaker){fn, user, flags, pron, BUF_INIT, BUF_INIT, false};
+    return (speaker){fn, user, flags, script_pron_options(speech), BUF_INIT, BUF_INIT, false};
 }
 
 static void speaker_free(speaker *sp)

@@ -2,11 +2,13 @@
  * The sentence cache: synthesized clips kept between runs, one file each, so that a bulletin
  * whose stories carried over from the last one is not synthesized again.
  *
- * An entry is keyed by the SHA-256 of everything its samples depend on: the exact text handed
- * to the synthesizer, the voice (espeak-ng voice and variant), rate, pitch, range and word
- * gap, and an identity string for the rest (nashra's version, espeak-ng's version, the data
- * directory, whose name changes with the variant files). It holds the synthesizer's raw output
- * for the sentence, before trimming, at the synthesizer's rate.
+ * An entry is keyed by the SHA-256 of everything its samples depend on: the sentence in its
+ * spoken form (before the pronunciation stage, so that a hit skips the diacritizer as well as
+ * the synthesizer), the voice (espeak-ng voice and variant), rate, pitch, range and word gap,
+ * and an identity string for the rest (nashra's version, a digest of the pronunciation
+ * stage's settings, lexicons and diacritizer weights, espeak-ng's version, the data directory,
+ * whose name changes with the variant files). It holds the synthesizer's raw output for the
+ * sentence, before trimming, at the synthesizer's rate.
  *
  * Layout: DIR/XX/HEX.clip (XX: the key's first byte in hex). A file is a 64-byte header
  * (magic "NSHRCLIP", format version, sample rate, sample count, CRC-32 of the samples, the key,

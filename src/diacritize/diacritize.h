@@ -29,6 +29,7 @@
 #include <stddef.h>
 
 #include "common/buf.h"
+#include "common/sha256.h"
 #include "nashra.h"
 
 #define DIAC_CLASSES 15
@@ -44,6 +45,9 @@ void diac_model_free(diac_model *m);
 /* The compiled-in model, loaded once per process, thread-safely; NULL (with err filled) if it
  * could not be loaded. */
 const diac_model *diac_model_shipped(nashra_error *err);
+
+/* Feeds the compiled-in weights file to a digest (what a cached reading depends on). */
+void diac_shipped_digest(sha256_ctx *c);
 
 /* The model's raw output for a sequence of n characters (code points, marks removed) with
  * the class of the marks each already has (0 for none): n * DIAC_CLASSES logits. Returns false

@@ -8,6 +8,7 @@
 
 #include "common/data.h"
 #include "common/error.h"
+#include "common/sha256.h"
 #include "diacritize/diacritize.h"
 
 #define MAGIC "NSHDIAC"
@@ -233,6 +234,11 @@ static void load_shipped(void)
 {
     diac_model_load(nashra_data_diacritizer.bytes, nashra_data_diacritizer.len, &shipped,
                     &shipped_err);
+}
+
+void diac_shipped_digest(sha256_ctx *c)
+{
+    sha256_update(c, nashra_data_diacritizer.bytes, nashra_data_diacritizer.len);
 }
 
 const diac_model *diac_model_shipped(nashra_error *err)

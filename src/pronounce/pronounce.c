@@ -1,9 +1,11 @@
 /* The pronunciation stage's driver: lexicon entries behind proclitics, Latin words, and the
  * diacritic rewrite, word by word over a spoken sentence. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/error.h"
+#include "common/sha256.h"
 #include "common/utf8.h"
 #include "diacritize/diacritize.h"
 #include "expand/lexicon.h"
@@ -412,11 +414,49 @@ static nashra_status put_diacritized(const pron_options *o, const buf *mid, buf 
     return rc;
 }
 
+static const pron_options default_options = {.partial = PRON_PARTIAL_KEEP};
+
+static bool digest_entry(void *user, const char *words, const char *spelling, const char *file,
+                         size_t line)
+{
+    (void)file;
+    (void)line;
+    sha256_update(user, words, strlen(words) + 1);
+    sha256_update(user, spelling, strlen(spelling) + 1);
+    return true;
+}
+
+void pronounce_identity(const pron_options *opts, char out[65])
+{
+    const pron_options *o = opts ? opts : &default_options;
+    sha256_ctx c;
+    sha256_init(&c);
+    char settings[128];
+    int n = snprintf(settings, sizeof settings, "lexicon %d rewrite %d latin %d diacritize %d "
+                     "partial %d pausal %.3f;", !o->no_lexicon, !o->no_rewrite,
+                     o->latin_english, !o->no_diacritize, (int)o->partial,
+                     (double)o->pausal_below);
+    sha256_update(&c, settings, (size_t)n);
+    if (!o->no_lexicon) {
+        if (o->user)
+            pron_lexicon_each(o->user, digest_entry, &c);
+        sha256_update(&c, "|", 1);
+        const pron_lexicon *shipped = pron_lexicon_shipped(o->no_diacritize);
+        if (shipped)
+            pron_lexicon_each(shipped, digest_entry, &c);
+    }
+    if (!o->no_diacritize)
+        diac_shipped_digest(&c);
+    unsigned char d[32];
+    sha256_final(&c, d);
+    for (int i = 0; i < 32; i++)
+        snprintf(out + 2 * i, 3, "%02x", d[i]);
+}
+
 nashra_status pronounce_sentence(const char *spoken, const pron_options *opts, buf *final,
                                  nashra_error *err)
 {
-    static const pron_options defaults = {.partial = PRON_PARTIAL_KEEP};
-    const pron_options *o = opts ? opts : &defaults;
+    const pron_options *o = opts ? opts : &default_options;
     const size_t start = final->len; /* final may hold text before this sentence */
     /* With the diacritizer on, the words go to mid first and the sentence to the model. */
     buf mid = BUF_INIT;

@@ -81,6 +81,11 @@ typedef struct pron_options {
     float pausal_below; /* a case ending the diacritizer is less sure of is read with sukun */
 } pron_options;
 
+/* The digest, as 64 hex digits, of everything pronounce_sentence's output depends on besides
+ * the sentence: the options, the user's lexicon, the shipped lexicon and the diacritizer's
+ * weights. A cache keyed by spoken sentences adds it to its keys. opts may be NULL. */
+void pronounce_identity(const pron_options *opts, char out[65]);
+
 /* Appends the espeak-ready form of a spoken sentence (the output of the spoken-form stage) to
  * out. opts may be NULL for the defaults. */
 nashra_status pronounce_sentence(const char *spoken, const pron_options *opts, buf *out,

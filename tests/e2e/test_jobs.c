@@ -323,6 +323,53 @@ static void cache_hits_misses_and_damage(void **state)
     result_free(&r);
 }
 
+/* Runs a bulletin of one article with the cache in dir, with one more option (and its value)
+ * when opt is not NULL, and returns its cache hits and misses. */
+static void cached_run(const char *dir, const char *out, long *hits, long *misses,
+                       const char *opt, const char *value)
+{
+#define CACHED_RUN(...)                                                                        \
+    run(NULL, "bulletin", "-q", "--verbose", "--profile", "raw", "--jobs", "2", "-f",          \
+        "--no-sidecars", "--cache-dir", dir, "-o", out, __VA_ARGS__, SAMPLES "/04-weather.txt", \
+        NULL)
+    long stored, damaged;
+    run_result r = !opt ? CACHED_RUN("--cache-size", "100M")
+                   : value ? CACHED_RUN(opt, value) : CACHED_RUN(opt);
+#undef CACHED_RUN
+    if (r.status != 0)
+        fail_msg("exit %d: %s", r.status, r.err);
+    cache_counts(r.err, hits, misses, &stored, &damaged);
+    result_free(&r);
+}
+
+/* Clips are cached by spoken sentence, before the pronunciation stage: what that stage reads
+ * with (a user's lexicon, the diacritizer on or off) is part of every key, so that a change
+ * there makes misses, never stale hits. */
+static void cache_follows_the_pronunciation(void **state)
+{
+    (void)state;
+    WORK(cache, "pron-clips");
+    WORK(out, "pron.wav");
+    WORK(lexicon, "pron.tsv");
+    long hits, misses, n;
+    cached_run(cache, out, &hits, &n, NULL, NULL);
+    assert_true(n > 3);
+    assert_int_equal(hits, 0);
+    cached_run(cache, out, &hits, &misses, NULL, NULL);
+    assert_int_equal(hits, n);
+    assert_int_equal(misses, 0);
+    static const char entry[] = "طنجة\tطَنْجَةَ\n";
+    write_file(lexicon, entry, sizeof entry - 1);
+    cached_run(cache, out, &hits, &misses, "--lexicon", lexicon);
+    assert_int_equal(misses, n);
+    cached_run(cache, out, &hits, &misses, "--lexicon", lexicon);
+    assert_int_equal(hits, n);
+    cached_run(cache, out, &hits, &misses, "--no-diacritize", NULL);
+    assert_int_equal(misses, n);
+    cached_run(cache, out, &hits, &misses, NULL, NULL);
+    assert_int_equal(hits, n);
+}
+
 static void cache_default_place_and_cap(void **state)
 {
     (void)state;
@@ -597,6 +644,7 @@ int main(void)
         cmocka_unit_test(one_job_or_two),
         cmocka_unit_test(rundown_one_job_or_three),
         cmocka_unit_test(cache_hits_misses_and_damage),
+        cmocka_unit_test(cache_follows_the_pronunciation),
         cmocka_unit_test(cache_default_place_and_cap),
         cmocka_unit_test(second_run_on_a_locked_output),
         cmocka_unit_test(killed_run_keeps_the_previous_bulletin),
