@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "common/atomic.h"
 #include "common/buf.h"
@@ -33,29 +34,17 @@ struct clip_cache {
 
 /* ---------------------------------------------------------------------------------------- */
 
-static uint32_t crc_table[256];
-static bool crc_ready;
-
-static void crc_init(void)
-{
-    for (uint32_t n = 0; n < 256; n++) {
-        uint32_t c = n;
-        for (int k = 0; k < 8; k++)
-            c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-        crc_table[n] = c;
-    }
-    crc_ready = true;
-}
-
 unsigned long cache_crc32(unsigned long crc, const void *data, size_t len)
 {
-    if (!crc_ready)
-        crc_init();
+    /* zlib's, which reads several bytes a step: a warm bulletin checks every sample it uses. */
     const unsigned char *p = data;
-    uint32_t c = (uint32_t)crc ^ 0xFFFFFFFFu;
-    for (size_t i = 0; i < len; i++)
-        c = crc_table[(c ^ p[i]) & 0xFF] ^ (c >> 8);
-    return c ^ 0xFFFFFFFFu;
+    do {
+        uInt n = len > 1u << 30 ? 1u << 30 : (uInt)len;
+        crc = crc32(crc, p, n);
+        p += n;
+        len -= n;
+    } while (len);
+    return crc;
 }
 
 static void put32(unsigned char *p, uint32_t v)
