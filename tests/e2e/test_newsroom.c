@@ -121,7 +121,7 @@ static void rundown_with_audio_and_feed(void **state)
     assert_string_equal(first, "نشرة أخبار الساعة الثامنة مساء، الثلاثاء الرابع والعشرون من "
                                "نوفمبر.");
     segments(side, kinds, sizeof kinds, 1, first, sizeof first);
-    assert_string_equal(first, "افتتاح معرض الكتاب بمشاركة أربعون دولة");
+    assert_string_equal(first, "افتتاح معرض الكتاب بمشاركة أربعين دولة");
     /* The greeting starts after the second of the insert. */
     json_error_t e;
     json_t *root = json_load_file(side, 0, &e);
@@ -168,7 +168,7 @@ static void feed_bulletin(void **state)
     expect_success(r);
     segments(side, kinds, sizeof kinds, 1, first, sizeof first);
     assert_string_equal(kinds, "story,story");
-    assert_string_equal(first, "افتتاح معرض الكتاب بمشاركة أربعون دولة");
+    assert_string_equal(first, "افتتاح معرض الكتاب بمشاركة أربعين دولة");
 }
 
 static void bad_rundowns_and_feeds(void **state)
