@@ -269,11 +269,43 @@ static void axpy(float *restrict y, float x, const float *restrict w, size_t col
         y[j] += x * w[j];
 }
 
-/* out[t] = b + x[t] W for n rows of in inputs: the input projection of a whole sequence. */
-static void project(const float *x, size_t n, size_t in, const float *w_t, const float *b,
-                    size_t cols, float *out)
+/* The two loops that hold nearly all the work are also built for AVX2 and picked at load time
+ * where the processor has it: twice the lanes. Without FMA (a separate feature) each lane does
+ * the same multiply and add as without AVX2, so the results are the same bit for bit. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__)
+#define WIDE __attribute__((target_clones("avx2", "default")))
+#else
+#define WIDE
+#endif
+
+/* out[t] = b + x[t] W for n rows of in inputs: the input projection of a whole sequence. Four
+ * rows at a time, so that each row of W is read from memory once for four characters; every
+ * output is the same sum in the same order as one row at a time. */
+WIDE static void project(const float *x, size_t n, size_t in, const float *w_t, const float *b,
+                         size_t cols, float *out)
 {
-    for (size_t t = 0; t < n; t++) {
+    size_t t = 0;
+    for (; t + 4 <= n; t += 4) {
+        float *restrict o0 = out + t * cols, *restrict o1 = o0 + cols;
+        float *restrict o2 = o1 + cols, *restrict o3 = o2 + cols;
+        memcpy(o0, b, cols * sizeof *o0);
+        memcpy(o1, b, cols * sizeof *o1);
+        memcpy(o2, b, cols * sizeof *o2);
+        memcpy(o3, b, cols * sizeof *o3);
+        const float *xt = x + t * in;
+        for (size_t k = 0; k < in; k++) {
+            const float *restrict w = w_t + k * cols;
+            const float x0 = xt[k], x1 = xt[in + k], x2 = xt[2 * in + k], x3 = xt[3 * in + k];
+            for (size_t j = 0; j < cols; j++) {
+                const float wj = w[j];
+                o0[j] += x0 * wj;
+                o1[j] += x1 * wj;
+                o2[j] += x2 * wj;
+                o3[j] += x3 * wj;
+            }
+        }
+    }
+    for (; t < n; t++) {
         float *o = out + t * cols;
         memcpy(o, b, cols * sizeof *o);
         for (size_t k = 0; k < in; k++)
@@ -288,7 +320,7 @@ static float sigmoid(float v)
 
 /* One direction of a GRU layer over the projected inputs gi [n][3H]; writes h at column
  * offset `at` of y [n][2H]. */
-static void gru_run(const gru_dir *d, size_t hidden, const float *gi, size_t n, bool backward,
+WIDE static void gru_run(const gru_dir *d, size_t hidden, const float *gi, size_t n, bool backward,
                     float *y, size_t at, float *h, float *gh)
 {
     const size_t g = 3 * hidden;
