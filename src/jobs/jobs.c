@@ -128,8 +128,16 @@ static bool send_all(int fd, const void *data, size_t len)
     return true;
 }
 
-/* Serves requests until the parent closes its end (or goes away), then ends the process
+/* Ends a worker with status, its buffers freed first (so that a leak checker sees none),
  * without running exit handlers: espeak-ng must not be terminated in a forked child. */
+static _Noreturn void worker_exit(int status, char *text, clip *samples)
+{
+    free(text);
+    clip_free(samples);
+    _exit(status);
+}
+
+/* Serves requests until the parent closes its end (or goes away), then ends the process. */
 static void worker_main(int fd, jobs_work_fn work, void *ctx)
 {
     clip samples = CLIP_INIT;
@@ -138,21 +146,19 @@ static void worker_main(int fd, jobs_work_fn work, void *ctx)
     for (;;) {
         request_head h;
         int r = read_exact(fd, &h, sizeof h);
-        if (r == 0) { /* the parent is done with us */
-            free(text);
-            _exit(0);
-        }
+        if (r == 0) /* the parent is done with us */
+            worker_exit(0, text, &samples);
         if (r < 0 || h.voice_len == 0 || h.voice_len >= MAX_VOICE || h.text_len > MAX_TEXT)
-            _exit(3);
+            worker_exit(3, text, &samples);
         char voice[MAX_VOICE];
         if (h.text_len + 1 > text_cap) {
             free(text);
             text_cap = h.text_len + 1;
             if (!(text = malloc(text_cap)))
-                _exit(4);
+                worker_exit(4, NULL, &samples);
         }
         if (read_exact(fd, voice, h.voice_len) != 1 || read_exact(fd, text, h.text_len) != 1)
-            _exit(3);
+            worker_exit(3, text, &samples);
         voice[h.voice_len] = '\0';
         text[h.text_len] = '\0';
         synth_params params = {voice, h.rate, h.pitch, h.range, h.word_gap};
@@ -169,7 +175,7 @@ static void worker_main(int fd, jobs_work_fn work, void *ctx)
             out.len = (uint64_t)samples.len * sizeof *samples.samples;
         }
         if (!send_all(fd, &out, sizeof out) || (out.len && !send_all(fd, payload, out.len)))
-            _exit(0); /* the parent is gone */
+            worker_exit(0, text, &samples); /* the parent is gone */
     }
 }
 
