@@ -954,29 +954,11 @@ static void terminated_while_writing(void **state)
     expect_only(dir, "news.wav", "news.json", "news.vtt", "news.srt", "news.wav.lock", NULL);
 }
 
-/* The first entry file found under the cache folder dir (XX/KEY.clip); its path goes to out. */
-static void first_entry(const char *dir, char *out, size_t cap)
+/* Keeps the first cache entry's path (user: a char[1400]). */
+static void keep_first(void *user, const char *path, size_t n)
 {
-    DIR *top = opendir(dir);
-    assert_non_null(top);
-    struct dirent *d;
-    out[0] = '\0';
-    while (!out[0] && (d = readdir(top))) {
-        if (strlen(d->d_name) != 2)
-            continue;
-        char sub[1100];
-        snprintf(sub, sizeof sub, "%s/%s", dir, d->d_name);
-        DIR *s = opendir(sub);
-        if (!s)
-            continue;
-        struct dirent *e;
-        while (!out[0] && (e = readdir(s)))
-            if (strstr(e->d_name, ".clip"))
-                snprintf(out, cap, "%s/%s", sub, e->d_name);
-        closedir(s);
-    }
-    closedir(top);
-    assert_true(out[0] != '\0');
+    if (n == 0)
+        snprintf(user, 1400, "%s", path);
 }
 
 /* Junk in the cache folder, also at an entry's own name: the run succeeds, in bounded time. */
@@ -1005,7 +987,9 @@ static void junk_in_the_cache(void **state)
                       "--cache-dir", cache, "-f", "-o", out, article, NULL);
     assert_int_equal(wait_bounded(pid, 120, "a run on a cache folder of junk"), 0);
     /* A FIFO where an entry is: nothing would ever write into it. */
-    first_entry(cache, fifo, sizeof fifo);
+    fifo[0] = '\0';
+    cache_each_entry(cache, keep_first, fifo, NULL);
+    assert_true(fifo[0] != '\0');
     assert_int_equal(unlink(fifo), 0);
     assert_int_equal(mkfifo(fifo, 0600), 0);
     for (int jobs = 1; jobs <= 2; jobs++) {

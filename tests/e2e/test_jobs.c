@@ -174,48 +174,10 @@ static void rundown_one_job_or_three(void **state)
     expect_equivalent(one_json, three_json, 22050);
 }
 
-/* Counts and removes-or-damages the cache's entries under dir. */
-static size_t for_each_entry(const char *dir, void (*fn)(const char *path, size_t n), size_t *bytes)
-{
-    size_t n = 0;
-    if (bytes)
-        *bytes = 0;
-    DIR *top = opendir(dir);
-    if (!top)
-        return 0;
-    struct dirent *d;
-    while ((d = readdir(top))) {
-        if (d->d_name[0] == '.')
-            continue;
-        char sub[1024];
-        snprintf(sub, sizeof sub, "%s/%s", dir, d->d_name);
-        DIR *s = opendir(sub);
-        if (!s)
-            continue;
-        struct dirent *e;
-        while ((e = readdir(s))) {
-            size_t len = strlen(e->d_name);
-            if (len < 5 || strcmp(e->d_name + len - 5, ".clip") != 0)
-                continue;
-            char path[2048];
-            snprintf(path, sizeof path, "%s/%s", sub, e->d_name);
-            struct stat st;
-            assert_int_equal(stat(path, &st), 0);
-            if (bytes)
-                *bytes += (size_t)st.st_size;
-            if (fn)
-                fn(path, n);
-            n++;
-        }
-        closedir(s);
-    }
-    closedir(top);
-    return n;
-}
-
 /* Every third entry loses a byte in its samples, every third is cut short, the rest stay. */
-static void damage_some(const char *path, size_t n)
+static void damage_some(void *user, const char *path, size_t n)
 {
+    (void)user;
     if (n % 3 == 2)
         return;
     int fd = open(path, O_RDWR);
@@ -261,7 +223,7 @@ static void cache_hits_misses_and_damage(void **state)
                        "--cache-dir", cache, "-o", cold, SAMPLES, NULL);
     assert_int_equal(r.status, 0);
     cache_counts(r.err, &hits, &misses, &stored, &damaged);
-    size_t entries = for_each_entry(cache, NULL, NULL);
+    size_t entries = cache_each_entry(cache, NULL, NULL, NULL);
     assert_true(entries > 50);
     assert_int_equal(hits, 0);
     assert_int_equal(misses, (long)entries);
@@ -293,7 +255,7 @@ static void cache_hits_misses_and_damage(void **state)
     free(b);
 
     /* Damaged entries, through the workers: found, made again, and the bulletin still right. */
-    for_each_entry(cache, damage_some, NULL);
+    cache_each_entry(cache, damage_some, NULL, NULL);
     r = run(NULL, "bulletin", "-q", "--verbose", "--profile", "raw", "--jobs", "2",
             "--cache-dir", cache, "-o", mended, SAMPLES, NULL);
     assert_int_equal(r.status, 0);
@@ -382,7 +344,7 @@ static void cache_default_place_and_cap(void **state)
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.err, clips));
     size_t bytes;
-    size_t left = for_each_entry(clips, NULL, &bytes);
+    size_t left = cache_each_entry(clips, NULL, NULL, &bytes);
     /* Trimmed to nine tenths of the cap, the least recently used first. */
     assert_true(left > 0);
     assert_true(bytes <= 2700000);

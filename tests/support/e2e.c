@@ -1,11 +1,13 @@
 #include "e2e.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -125,4 +127,43 @@ void expect_failure(run_result r, int status, const char *needle)
         fail_msg("expected exit %d and one line with '%s' on stderr; got %d and '%s'", status,
                  needle, r.status, r.err);
     result_free(&r);
+}
+
+size_t cache_each_entry(const char *dir, void (*fn)(void *user, const char *path, size_t n),
+                        void *user, size_t *bytes)
+{
+    size_t n = 0;
+    if (bytes)
+        *bytes = 0;
+    DIR *top = opendir(dir);
+    if (!top)
+        return 0;
+    struct dirent *d;
+    while ((d = readdir(top))) {
+        if (d->d_name[0] == '.')
+            continue;
+        char sub[1024];
+        snprintf(sub, sizeof sub, "%s/%s", dir, d->d_name);
+        DIR *s = opendir(sub);
+        if (!s)
+            continue;
+        struct dirent *e;
+        while ((e = readdir(s))) {
+            size_t len = strlen(e->d_name);
+            if (len < 5 || strcmp(e->d_name + len - 5, ".clip") != 0)
+                continue;
+            char path[2048];
+            snprintf(path, sizeof path, "%s/%s", sub, e->d_name);
+            struct stat st;
+            assert_int_equal(stat(path, &st), 0);
+            if (bytes)
+                *bytes += (size_t)st.st_size;
+            if (fn)
+                fn(user, path, n);
+            n++;
+        }
+        closedir(s);
+    }
+    closedir(top);
+    return n;
 }

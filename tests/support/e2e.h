@@ -51,4 +51,10 @@ void expect_success(run_result r);
  * starting "nashra: " and holding needle. Frees r. */
 void expect_failure(run_result r, int status, const char *needle);
 
+/* Calls fn (when not NULL) with the path and the index of each entry file (XX/KEY.clip) of the
+ * sentence cache in dir, adds their sizes to *bytes (when not NULL), and returns their number
+ * (0 when dir does not exist). */
+size_t cache_each_entry(const char *dir, void (*fn)(void *user, const char *path, size_t n),
+                        void *user, size_t *bytes);
+
 #endif
