@@ -516,9 +516,6 @@ void pron_lexicon_each(const pron_lexicon *lx,
 
 /* ------------------------------------------------------------------------------------------ */
 
-static pron_lexicon *shipped_names, *shipped_all;
-static bool shipped_ok;
-
 static pron_lexicon *load_files(bool words)
 {
     pron_lexicon *lx = pron_lexicon_create();
@@ -533,20 +530,29 @@ static pron_lexicon *load_files(bool words)
     return lx;
 }
 
-static void load_shipped(void)
+/* Each variant is loaded the first time it is asked for: a run with the diacritizer never
+ * parses the words' files. */
+static pron_lexicon *shipped_names, *shipped_all;
+
+static void load_names(void)
 {
     shipped_names = load_files(false);
+}
+
+static void load_all(void)
+{
     shipped_all = load_files(true);
-    shipped_ok = shipped_names && shipped_all;
 }
 
 const pron_lexicon *pron_lexicon_shipped(bool words)
 {
-    static pthread_once_t once = PTHREAD_ONCE_INIT;
-    pthread_once(&once, load_shipped);
-    if (!shipped_ok)
-        return NULL;
-    return words ? shipped_all : shipped_names;
+    static pthread_once_t names_once = PTHREAD_ONCE_INIT, all_once = PTHREAD_ONCE_INIT;
+    if (words) {
+        pthread_once(&all_once, load_all);
+        return shipped_all;
+    }
+    pthread_once(&names_once, load_names);
+    return shipped_names;
 }
 
 nashra_status nashra_lexicon_read(const char *path, nashra_lexicon **out, nashra_error *err)
