@@ -82,18 +82,6 @@ nashra_status atomic_place(const char *tmp, const char *path, bool overwrite, na
                      "%s: cannot move output into place: %s", path, strerror(saved));
 }
 
-nashra_status atomic_commit(int fd, const char *tmp, const char *path, bool overwrite,
-                            nashra_error *err)
-{
-    /* The data must be on disk before the name points at it. */
-    nashra_status rc = fd >= 0 ? atomic_finish(fd, path, err) : NASHRA_OK;
-    if (rc) {
-        unlink(tmp);
-        return rc;
-    }
-    return atomic_place(tmp, path, overwrite, err);
-}
-
 int atomic_write_all(int fd, const void *data, size_t len)
 {
     const char *p = data;

@@ -19,10 +19,6 @@ nashra_status atomic_check(const char *path, bool overwrite, nashra_error *err);
  * descriptor, or -1 with errno set. */
 int atomic_temp(const char *path, char **tmp);
 
-/* Syncs fd and closes it, then moves tmp to path. On failure removes tmp. */
-nashra_status atomic_commit(int fd, const char *tmp, const char *path, bool overwrite,
-                            nashra_error *err);
-
 /* Syncs fd and closes it (path names the file in the error). */
 nashra_status atomic_finish(int fd, const char *path, nashra_error *err);
 
