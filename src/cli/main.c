@@ -462,6 +462,18 @@ static void catch_signals(void)
     sigaction(SIGHUP, &sa, NULL);
 }
 
+/* The exit status of a bulletin run. A signal that came once the bulletin was being put in
+ * place no longer stopped it: the run is complete and says so. Otherwise the run ends by that
+ * signal. */
+static int end_run(int rc)
+{
+    if (interrupted && rc != EXIT_OK) {
+        signal((int)interrupted, SIG_DFL);
+        raise((int)interrupted);
+    }
+    return rc;
+}
+
 enum {
     OPT_HEADLINE_PAUSE = 512,
     OPT_SENTENCE_PAUSE,
@@ -600,13 +612,7 @@ static int run_rundown(const char *path, nashra_config *cfg, const char *voice,
         print_summary(output, &info);
     nashra_seen_destroy(seen);
     nashra_rundown_destroy(rd);
-    /* A signal that came once the bulletin was being put in place no longer stopped it: the
-     * run is complete and says so. Otherwise the run ends by that signal. */
-    if (interrupted && rc != EXIT_OK) {
-        signal((int)interrupted, SIG_DFL);
-        raise((int)interrupted);
-    }
-    return rc;
+    return end_run(rc);
 }
 
 static int run_articles(nashra_config *cfg_in, const char *voice, const voice_overrides *over_in,
@@ -892,13 +898,7 @@ static int run_articles(nashra_config *cfg_in, const char *voice, const voice_ov
     nashra_articles_destroy(articles, total);
     nashra_seen_destroy(seen);
     cli_inputs_free(&in);
-    /* A signal that came once the bulletin was being put in place no longer stopped it: the
-     * run is complete and says so. Otherwise the run ends by that signal. */
-    if (interrupted && rc != EXIT_OK) {
-        signal((int)interrupted, SIG_DFL);
-        raise((int)interrupted);
-    }
-    return rc;
+    return end_run(rc);
 }
 
 int main(int argc, char **argv)
