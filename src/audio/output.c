@@ -541,17 +541,18 @@ nashra_status audio_output_stage(const char *path, bool overwrite, const audio_s
 
     /* The loudness of the span as rendered: for the gain, and for the bext chunk. */
     audio_loudness in = {-HUGE_VAL, 0, -HUGE_VAL, -HUGE_VAL, -HUGE_VAL};
+    bool known = measured != NULL;
     if (measured) {
         in = *measured;
     } else if (spec->normalize || spec->container == AUDIO_WAV) {
         if ((rc = run_pass(&p, err)))
             return rc;
         in = p.measured;
+        known = true;
     }
     /* Written as rendered (no gain, no limiter, lossless): the file holds the measured samples,
      * only rounded to its depth, and is not measured a second time. */
-    const bool as_rendered = !spec->normalize && !is_lossy(spec) &&
-                             (measured || spec->container == AUDIO_WAV);
+    const bool as_rendered = known && !spec->normalize && !is_lossy(spec);
 
     /* The gain to the target; the limiter where that gain would push peaks over the ceiling.
      * Lossless files keep 0.2 dB of headroom for dither and rounding, lossy ones 1 dB for the
