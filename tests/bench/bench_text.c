@@ -49,6 +49,19 @@ static char *read_file(const char *path, size_t *len)
     return b.data ? buf_take(&b) : NULL;
 }
 
+/* Seconds for the pronunciation stage over the first n sentences of l, or -1 on failure. */
+static double time_pronounce(const strlist *l, size_t n, const pron_options *o, buf *ready,
+                             nashra_error *err)
+{
+    double t = now();
+    for (size_t i = 0; i < n; i++) {
+        buf_clear(ready);
+        if (pronounce_sentence(l->items[i], o, ready, err) != NASHRA_OK)
+            return -1;
+    }
+    return now() - t;
+}
+
 static void report(const char *stage, size_t bytes, double seconds, size_t items,
                    const char *unit)
 {
@@ -117,13 +130,9 @@ int main(int argc, char **argv)
     }
     buf ready = BUF_INIT;
     pron_options plain = {.no_diacritize = true}, full = {0};
-    double t4 = now();
-    for (size_t i = 0; i < spoken_all.count; i++) {
-        buf_clear(&ready);
-        if (pronounce_sentence(spoken_all.items[i], &plain, &ready, &err) != NASHRA_OK)
-            goto fail;
-    }
-    double t5 = now();
+    double pron = time_pronounce(&spoken_all, spoken_all.count, &plain, &ready, &err);
+    if (pron < 0)
+        goto fail;
     /* The diacritizer's cost over the first sentences: with it less without it. */
     size_t n = 0, chars = 0;
     while (n < spoken_all.count && chars < DIAC_CHARS) {
@@ -131,19 +140,12 @@ int main(int argc, char **argv)
         for (size_t k = 0, m, l = strlen(s); k < l; k += m)
             chars += !arabic_is_mark(utf8_decode(s + k, l - k, &m));
     }
-    double t6 = now();
-    for (size_t i = 0; i < n; i++) {
-        buf_clear(&ready);
-        if (pronounce_sentence(spoken_all.items[i], &plain, &ready, &err) != NASHRA_OK)
-            goto fail;
-    }
-    double t7 = now();
-    for (size_t i = 0; i < n; i++) {
-        buf_clear(&ready);
-        if (pronounce_sentence(spoken_all.items[i], &full, &ready, &err) != NASHRA_OK)
-            goto fail;
-    }
-    double t8 = now();
+    double without = n == spoken_all.count
+                         ? pron
+                         : time_pronounce(&spoken_all, n, &plain, &ready, &err);
+    double with = without < 0 ? -1 : time_pronounce(&spoken_all, n, &full, &ready, &err);
+    if (with < 0)
+        goto fail;
     size_t spoken_count = spoken_all.count;
     buf_free(&ready);
     strlist_free(&spoken_all);
@@ -151,9 +153,9 @@ int main(int argc, char **argv)
     report("normalize", len, t1 - t0, norm.len, "bytes out");
     report("segment", norm.len, t2 - t1, sentences.count, "sentences");
     report("expand", sentence_bytes, t3 - t2, spoken_bytes, "bytes out");
-    report("pronounce", spoken_bytes, t5 - t4, spoken_count, "sentences, no diacritizer");
-    report("total", len, t3 - t0 + t5 - t4, lines, "lines");
-    double diac = (t8 - t7) - (t7 - t6);
+    report("pronounce", spoken_bytes, pron, spoken_count, "sentences, no diacritizer");
+    report("total", len, t3 - t0 + pron, lines, "lines");
+    double diac = with - without;
     printf("diacritize %zu characters of %zu sentences: %.3f s, %.4f ms per character, "
            "%.0f characters/s\n",
            chars, n, diac, diac * 1e3 / (double)(chars ? chars : 1),
