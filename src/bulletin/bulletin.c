@@ -722,11 +722,12 @@ void nashra_story_options_init(nashra_story_options *o)
     o->pause_before_ms = o->headline_pause_ms = o->sentence_pause_ms = o->paragraph_pause_ms = -1;
 }
 
-/* The text stages' options for this bulletin: up to the spoken forms, as produce_clip runs the
- * pronunciation stage. */
+/* The text stages' options for this bulletin. They run up to the spoken forms only
+ * (script_article and script_text with pronounce false): produce_clip runs the pronunciation
+ * stage. */
 static nashra_speech speech_of(const nashra_bulletin *b)
 {
-    return (nashra_speech){b->lexicon, b->config.speech_flags | SCRIPT_SPOKEN_ONLY};
+    return (nashra_speech){b->lexicon, b->config.speech_flags};
 }
 
 nashra_status nashra_bulletin_add_story(nashra_bulletin *b, const nashra_article *article,
@@ -777,7 +778,7 @@ nashra_status nashra_bulletin_add_story(nashra_bulletin *b, const nashra_article
         b->config.paragraph_pause_ms = o->paragraph_pause_ms;
     nashra_speech speech = speech_of(b);
     pending_list l = {.next_forced = -1};
-    rc = nashra_article_speech(article, &speech, collect, &l, err);
+    rc = script_article(article, &speech, false, collect, &l, err);
     if (!rc) {
         note(b, NASHRA_LOG_INFO, "story %zu: %s (%s): %zu sentences", b->layout.story_count,
              nashra_article_name(article), nashra_article_headline(article), l.count);
@@ -833,7 +834,7 @@ nashra_status nashra_bulletin_say(nashra_bulletin *b, const char *kind, const ch
         return rc;
     nashra_speech speech = speech_of(b);
     pending_list l = {.next_forced = -1};
-    rc = nashra_text_speech(k, text, &speech, collect, &l, err);
+    rc = script_text(k, text, &speech, false, collect, &l, err);
     if (!rc) {
         note(b, NASHRA_LOG_INFO, "%s: %zu sentences", k, l.count);
         rc = speak_pending(b, &l, err);
@@ -859,7 +860,7 @@ nashra_status nashra_bulletin_headlines(nashra_bulletin *b, const nashra_article
     for (size_t i = 0; !rc && i < count; i++) {
         if (i)
             l.next_forced = b->config.headline_pause_ms;
-        rc = nashra_article_speech(articles[i], &speech, collect, &l, err);
+        rc = script_article(articles[i], &speech, false, collect, &l, err);
     }
     if (!rc) {
         note(b, NASHRA_LOG_INFO, "headlines of %zu stories: %zu sentences", count, l.count);

@@ -1,6 +1,6 @@
 /* The text stages in order: an article's headline and paragraphs -> segmented sentences ->
- * spoken forms -> the espeak-ready form, handed one by one to the caller (the spoken forms
- * with SCRIPT_SPOKEN_ONLY: see script.h). */
+ * spoken forms -> the espeak-ready form, handed one by one to the caller (or the spoken forms:
+ * see script.h). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +18,7 @@ typedef struct speaker {
     nashra_sentence_fn fn;
     void *user;
     unsigned flags;
+    bool pronounce;  /* false: hand on the spoken forms */
     pron_options pron;
     buf spoken, ready;
     bool stopped;
@@ -38,7 +39,7 @@ static nashra_status speak_block(speaker *sp, const char *text, nashra_part part
         else
             rc = expand_sentence(sentences.items[i], &sp->spoken, err);
         const buf *out = &sp->spoken;
-        if (!rc && sp->spoken.len && !(sp->flags & SCRIPT_SPOKEN_ONLY)) {
+        if (!rc && sp->spoken.len && sp->pronounce) {
             rc = pronounce_sentence(sp->spoken.data, &sp->pron, &sp->ready, err);
             out = &sp->ready;
         }
@@ -60,10 +61,12 @@ pron_options script_pron_options(const nashra_speech *speech)
                           .partial = PRON_PARTIAL_KEEP};
 }
 
-static speaker speaker_make(const nashra_speech *speech, nashra_sentence_fn fn, void *user)
+static speaker speaker_make(const nashra_speech *speech, bool pronounce, nashra_sentence_fn fn,
+                            void *user)
 {
     unsigned flags = speech ? speech->flags : 0;
-    return (speaker){fn, user, flags, script_pron_options(speech), BUF_INIT, BUF_INIT, false};
+    return (speaker){.fn = fn, .user = user, .flags = flags, .pronounce = pronounce,
+                     .pron = script_pron_options(speech), .spoken = BUF_INIT, .ready = BUF_INIT};
 }
 
 static void speaker_free(speaker *sp)
@@ -72,17 +75,24 @@ static void speaker_free(speaker *sp)
     buf_free(&sp->ready);
 }
 
-nashra_status nashra_article_speech(const nashra_article *a, const nashra_speech *speech,
-                                    nashra_sentence_fn fn, void *user, nashra_error *err)
+nashra_status script_article(const nashra_article *a, const nashra_speech *speech,
+                             bool pronounce, nashra_sentence_fn fn, void *user,
+                             nashra_error *err)
 {
     if (!a || !fn)
         return error_set(err, NASHRA_EINVAL, "no article or callback given");
-    speaker sp = speaker_make(speech, fn, user);
+    speaker sp = speaker_make(speech, pronounce, fn, user);
     nashra_status rc = speak_block(&sp, a->headline, NASHRA_PART_HEADLINE, 0, err);
     for (size_t p = 0; !rc && !sp.stopped && p < a->paragraphs.count; p++)
         rc = speak_block(&sp, a->paragraphs.items[p], NASHRA_PART_BODY, p, err);
     speaker_free(&sp);
     return rc;
+}
+
+nashra_status nashra_article_speech(const nashra_article *a, const nashra_speech *speech,
+                                    nashra_sentence_fn fn, void *user, nashra_error *err)
+{
+    return script_article(a, speech, true, fn, user, err);
 }
 
 nashra_status nashra_article_sentences(const nashra_article *a, nashra_sentence_fn fn,
@@ -100,6 +110,12 @@ nashra_status nashra_text_sentences(const char *name, const char *text, nashra_s
 nashra_status nashra_text_speech(const char *name, const char *text, const nashra_speech *speech,
                                  nashra_sentence_fn fn, void *user, nashra_error *err)
 {
+    return script_text(name, text, speech, true, fn, user, err);
+}
+
+nashra_status script_text(const char *name, const char *text, const nashra_speech *speech,
+                          bool pronounce, nashra_sentence_fn fn, void *user, nashra_error *err)
+{
     if (!text || !fn)
         return error_set(err, NASHRA_EINVAL, "no text or callback given");
     if (!name)
@@ -113,7 +129,7 @@ nashra_status nashra_text_speech(const char *name, const char *text, const nashr
     if (!rc)
         rc = normalize_text(text, len, &norm, err);
     /* Paragraphs are separated by blank lines; a line break inside one ends a sentence. */
-    speaker sp = speaker_make(speech, fn, user);
+    speaker sp = speaker_make(speech, pronounce, fn, user);
     const char *p = norm.data ? norm.data : "";
     size_t paragraph = 0;
     while (!rc && !sp.stopped && *p) {
