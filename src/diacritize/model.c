@@ -262,79 +262,145 @@ static size_t char_id(const diac_model *m, unsigned cp)
     return 1;
 }
 
-/* y[0..cols) += x * w[0..cols): the loops the compiler vectorizes. */
-static void axpy(float *restrict y, float x, const float *restrict w, size_t cols)
-{
-    for (size_t j = 0; j < cols; j++)
-        y[j] += x * w[j];
-}
-
-/* The two loops that hold nearly all the work are also built for AVX2 and picked at load time
- * where the processor has it: twice the lanes. Without FMA (a separate feature) each lane does
- * the same multiply and add as without AVX2, so the results are the same bit for bit. */
+/* The loops that hold nearly all the work are also built for x86-64-v3 (AVX2 and FMA) and v4
+ * (AVX-512), picked at load time by what the processor has. This file is compiled with
+ * -ffp-contract=fast, so those builds fuse each multiply and add: every clone is deterministic,
+ * but a processor with FMA and one without may differ in the last bits of a logit (the unit
+ * test's tolerance is far wider). */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__)
-#define WIDE __attribute__((target_clones("avx2", "default")))
+#define WIDE __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
 #define WIDE
 #endif
 
-/* out[t] = b + x[t] W for n rows of in inputs: the input projection of a whole sequence. Four
- * rows at a time, so that each row of W is read from memory once for four characters; every
- * output is the same sum in the same order as one row at a time. */
+/* Eight floats: the sums kept in registers while the inputs stream by (two SSE registers in
+ * the default build, one AVX register in the others). */
+typedef float vec8 __attribute__((vector_size(32)));
+#define LANES 8
+
+/* An unaligned load (a macro: a function returning vec8 would differ in ABI between builds). */
+#define LOAD8(v, p) memcpy(&(v), (p), sizeof(vec8))
+
+#define PROJECT_ROWS 4 /* characters */
+#define PROJECT_VECS 2 /* outputs: PROJECT_VECS * LANES */
+#define GATE_VECS 8    /* outputs of the recurrent product per block */
+
+/* out[t] = b + x[t] W for n rows of in inputs: the input projection of a whole sequence,
+ * PROJECT_ROWS characters by PROJECT_VECS * LANES outputs at a time, so that W is read once
+ * for four characters and the sums stay in registers. Each output is b plus the products in
+ * input order, whatever the blocking. */
 WIDE static void project(const float *x, size_t n, size_t in, const float *w_t, const float *b,
                          size_t cols, float *out)
 {
+    const size_t step = PROJECT_VECS * LANES, wide = cols - cols % step;
     size_t t = 0;
-    for (; t + 4 <= n; t += 4) {
-        float *restrict o0 = out + t * cols, *restrict o1 = o0 + cols;
-        float *restrict o2 = o1 + cols, *restrict o3 = o2 + cols;
-        memcpy(o0, b, cols * sizeof *o0);
-        memcpy(o1, b, cols * sizeof *o1);
-        memcpy(o2, b, cols * sizeof *o2);
-        memcpy(o3, b, cols * sizeof *o3);
+    for (; t + PROJECT_ROWS <= n; t += PROJECT_ROWS) {
         const float *xt = x + t * in;
-        for (size_t k = 0; k < in; k++) {
-            const float *restrict w = w_t + k * cols;
-            const float x0 = xt[k], x1 = xt[in + k], x2 = xt[2 * in + k], x3 = xt[3 * in + k];
-            for (size_t j = 0; j < cols; j++) {
-                const float wj = w[j];
-                o0[j] += x0 * wj;
-                o1[j] += x1 * wj;
-                o2[j] += x2 * wj;
-                o3[j] += x3 * wj;
+        for (size_t j0 = 0; j0 < wide; j0 += step) {
+            vec8 acc[PROJECT_ROWS][PROJECT_VECS];
+            for (size_t r = 0; r < PROJECT_ROWS; r++)
+                for (size_t v = 0; v < PROJECT_VECS; v++)
+                    LOAD8(acc[r][v], b + j0 + v * LANES);
+            for (size_t k = 0; k < in; k++) {
+                const float *w = w_t + k * cols + j0;
+                vec8 wv[PROJECT_VECS];
+                for (size_t v = 0; v < PROJECT_VECS; v++)
+                    LOAD8(wv[v], w + v * LANES);
+                for (size_t r = 0; r < PROJECT_ROWS; r++) {
+                    const float xr = xt[r * in + k];
+                    for (size_t v = 0; v < PROJECT_VECS; v++)
+                        acc[r][v] += xr * wv[v];
+                }
             }
+            for (size_t r = 0; r < PROJECT_ROWS; r++)
+                memcpy(out + (t + r) * cols + j0, acc[r], sizeof acc[r]);
         }
+        for (size_t r = 0; r < PROJECT_ROWS; r++)
+            for (size_t j = wide; j < cols; j++) {
+                float v = b[j];
+                for (size_t k = 0; k < in; k++)
+                    v += xt[r * in + k] * w_t[k * cols + j];
+                out[(t + r) * cols + j] = v;
+            }
     }
-    for (; t < n; t++) {
-        float *o = out + t * cols;
-        memcpy(o, b, cols * sizeof *o);
-        for (size_t k = 0; k < in; k++)
-            axpy(o, x[t * in + k], w_t + k * cols, cols);
-    }
+    for (; t < n; t++)
+        for (size_t j = 0; j < cols; j++) {
+            float v = b[j];
+            for (size_t k = 0; k < in; k++)
+                v += x[t * in + k] * w_t[k * cols + j];
+            out[t * cols + j] = v;
+        }
 }
 
-static float sigmoid(float v)
+/* e^x for the gates, written so that it vectorizes (libm's expf and tanhf are calls, one lane
+ * at a time, and were a quarter of the forward pass): x = n ln 2 + r with |r| <= ln 2 / 2, e^r
+ * by the Cephes polynomial for expf (relative error about 1e-7), 2^n put in the exponent. */
+static inline float exp_gate(float x)
 {
-    return 1.0f / (1.0f + expf(-v));
+    x = x < -87.0f ? -87.0f : x > 88.0f ? 88.0f : x;
+    const float round = 12582912.0f; /* 1.5 * 2^23: adding it rounds to an integer */
+    float n = (x * 1.44269504f + round) - round;
+    float r = x - n * 0.693359375f;
+    r = r - n * -2.12194440e-4f;
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    p = p * r * r + r + 1.0f;
+    int32_t bits = ((int32_t)n + 127) * (1 << 23);
+    float scale;
+    memcpy(&scale, &bits, sizeof scale);
+    return p * scale;
+}
+
+static inline float sigmoid(float v)
+{
+    return 1.0f / (1.0f + exp_gate(-v));
+}
+
+static inline float tanh_gate(float v)
+{
+    return 2.0f / (1.0f + exp_gate(-2.0f * v)) - 1.0f;
 }
 
 /* One direction of a GRU layer over the projected inputs gi [n][3H]; writes h at column
- * offset `at` of y [n][2H]. */
+ * offset `at` of y [n][2H]. The recurrent product h W_hh runs GATE_VECS * LANES outputs at a
+ * time with the sums in registers. */
 WIDE static void gru_run(const gru_dir *d, size_t hidden, const float *gi, size_t n, bool backward,
                     float *y, size_t at, float *h, float *gh)
 {
-    const size_t g = 3 * hidden;
+    const size_t g = 3 * hidden, wide = g - g % (GATE_VECS * LANES);
     memset(h, 0, hidden * sizeof *h);
     for (size_t s = 0; s < n; s++) {
         size_t t = backward ? n - 1 - s : s;
-        memcpy(gh, d->b_hh, g * sizeof *gh);
-        for (size_t k = 0; k < hidden; k++)
-            axpy(gh, h[k], d->w_hh_t + k * g, g);
+        for (size_t j0 = 0; j0 < wide; j0 += GATE_VECS * LANES) {
+            vec8 acc[GATE_VECS];
+            for (size_t v = 0; v < GATE_VECS; v++)
+                LOAD8(acc[v], d->b_hh + j0 + v * LANES);
+            for (size_t k = 0; k < hidden; k++) {
+                const float hk = h[k];
+                const float *w = d->w_hh_t + k * g + j0;
+                for (size_t v = 0; v < GATE_VECS; v++) {
+                    vec8 wv;
+                    LOAD8(wv, w + v * LANES);
+                    acc[v] += hk * wv;
+                }
+            }
+            memcpy(gh + j0, acc, sizeof acc);
+        }
+        for (size_t j = wide; j < g; j++) {
+            float v = d->b_hh[j];
+            for (size_t k = 0; k < hidden; k++)
+                v += h[k] * d->w_hh_t[k * g + j];
+            gh[j] = v;
+        }
         const float *x = gi + t * g;
         for (size_t j = 0; j < hidden; j++) {
             float r = sigmoid(x[j] + gh[j]);
             float z = sigmoid(x[hidden + j] + gh[hidden + j]);
-            float c = tanhf(x[2 * hidden + j] + r * gh[2 * hidden + j]);
+            float c = tanh_gate(x[2 * hidden + j] + r * gh[2 * hidden + j]);
             h[j] = (1.0f - z) * c + z * h[j];
         }
         memcpy(y + t * 2 * hidden + at, h, hidden * sizeof *h);
