@@ -2,6 +2,8 @@
 
 #include <ebur128.h>
 #include <math.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sndfile.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -96,6 +98,16 @@ static void true_peak_block(true_peak *t, const float *frames, size_t n)
 #define SHORT_TERM_BLOCKS 30
 #define MOMENTARY_BLOCKS 4
 
+/* The measuring is done on a thread of the meter's own, so that it overlaps with whatever
+ * produces the samples (synthesis, mixing, encoding): audio_meter_add copies the frames into a
+ * ring of slots and returns; the thread measures each full slot in order, so the figures are
+ * the same as measuring in line. The thread starts with the first frames (a process that forks
+ * its workers before that never forks with it running) and with every signal blocked, so that
+ * signals reach the threads that wait for them. Where it cannot start, the meter measures in
+ * line. */
+#define SLOTS 8
+#define SLOT_FRAMES 8192
+
 struct audio_meter {
     ebur128_state *st;
     true_peak tp;
@@ -106,6 +118,20 @@ struct audio_meter {
     double max_short_term;
     size_t since_check; /* frames since the last block ended */
     size_t check_every; /* 100 ms of frames */
+
+    /* The measuring thread and its ring; the fields below `lock` are shared under it. */
+    enum { INLINE, NOT_STARTED, THREADED } mode;
+    pthread_t thread;
+    float *ring;                /* SLOTS * SLOT_FRAMES frames */
+    size_t fill_slot, fill;     /* the slot being filled, and its frames so far */
+    size_t take_slot;           /* the next slot the thread measures (its own) */
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    size_t queued;              /* slots handed to the thread and not yet measured */
+    size_t frames[SLOTS];       /* each queued slot's frames */
+    bool stop;
+    nashra_status failed;       /* the first error the thread met */
+    nashra_error failure;
 };
 
 nashra_status audio_meter_create(int rate, unsigned channels, audio_meter **out,
@@ -130,6 +156,7 @@ nashra_status audio_meter_create(int rate, unsigned channels, audio_meter **out,
     m->channels = channels;
     m->max_momentary = m->max_short_term = -HUGE_VAL;
     m->check_every = (size_t)rate / 10;
+    m->mode = NOT_STARTED;
     *out = m;
     return NASHRA_OK;
 }
@@ -161,7 +188,8 @@ static nashra_status end_block(audio_meter *m, nashra_error *err)
     return NASHRA_OK;
 }
 
-nashra_status audio_meter_add(audio_meter *m, const float *frames, size_t n, nashra_error *err)
+/* Measures n frames in line. */
+static nashra_status measure(audio_meter *m, const float *frames, size_t n, nashra_error *err)
 {
     /* Momentary and short-term maxima are taken every 100 ms, as EBU Tech 3341 asks. */
     while (n) {
@@ -186,8 +214,135 @@ nashra_status audio_meter_add(audio_meter *m, const float *frames, size_t n, nas
     return NASHRA_OK;
 }
 
+static void *measuring_thread(void *arg)
+{
+    audio_meter *m = arg;
+    pthread_mutex_lock(&m->lock);
+    for (;;) {
+        while (!m->queued && !m->stop)
+            pthread_cond_wait(&m->changed, &m->lock);
+        if (!m->queued)
+            break; /* stopped, and nothing left */
+        size_t n = m->frames[m->take_slot];
+        bool skip = m->failed != NASHRA_OK;
+        pthread_mutex_unlock(&m->lock);
+        nashra_error e = {0};
+        nashra_status rc = skip ? NASHRA_OK
+                                : measure(m, m->ring + m->take_slot * SLOT_FRAMES * m->channels,
+                                          n, &e);
+        m->take_slot = (m->take_slot + 1) % SLOTS;
+        pthread_mutex_lock(&m->lock);
+        if (rc && !m->failed) {
+            m->failed = rc;
+            m->failure = e;
+        }
+        m->queued--;
+        pthread_cond_broadcast(&m->changed);
+    }
+    pthread_mutex_unlock(&m->lock);
+    return NULL;
+}
+
+static void start_thread(audio_meter *m)
+{
+    m->mode = INLINE;
+    m->ring = malloc((size_t)SLOTS * SLOT_FRAMES * m->channels * sizeof *m->ring);
+    if (!m->ring)
+        return;
+    if (pthread_mutex_init(&m->lock, NULL)) {
+        free(m->ring);
+        m->ring = NULL;
+        return;
+    }
+    if (pthread_cond_init(&m->changed, NULL)) {
+        pthread_mutex_destroy(&m->lock);
+        free(m->ring);
+        m->ring = NULL;
+        return;
+    }
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int rc = pthread_create(&m->thread, NULL, measuring_thread, m);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rc) {
+        pthread_cond_destroy(&m->changed);
+        pthread_mutex_destroy(&m->lock);
+        free(m->ring);
+        m->ring = NULL;
+        return;
+    }
+    m->mode = THREADED;
+}
+
+/* Hands the slot being filled to the thread, after waiting for a free one to fill next. */
+static nashra_status hand_over(audio_meter *m, nashra_error *err)
+{
+    pthread_mutex_lock(&m->lock);
+    m->frames[m->fill_slot] = m->fill;
+    m->queued++;
+    pthread_cond_broadcast(&m->changed);
+    while (m->queued == SLOTS)
+        pthread_cond_wait(&m->changed, &m->lock);
+    nashra_status rc = m->failed;
+    if (rc && err)
+        *err = m->failure;
+    pthread_mutex_unlock(&m->lock);
+    m->fill_slot = (m->fill_slot + 1) % SLOTS;
+    m->fill = 0;
+    return rc;
+}
+
+nashra_status audio_meter_add(audio_meter *m, const float *frames, size_t n, nashra_error *err)
+{
+    if (m->mode == NOT_STARTED && n)
+        start_thread(m);
+    if (m->mode == INLINE)
+        return measure(m, frames, n, err);
+    const size_t ch = m->channels;
+    while (n) {
+        size_t k = SLOT_FRAMES - m->fill;
+        if (k > n)
+            k = n;
+        memcpy(m->ring + (m->fill_slot * SLOT_FRAMES + m->fill) * ch, frames,
+               k * ch * sizeof *frames);
+        m->fill += k;
+        frames += k * ch;
+        n -= k;
+        if (m->fill == SLOT_FRAMES) {
+            nashra_status rc = hand_over(m, err);
+            if (rc)
+                return rc;
+        }
+    }
+    return NASHRA_OK;
+}
+
+/* Waits until the thread has measured every frame added so far. */
+static nashra_status drain(audio_meter *m, nashra_error *err)
+{
+    if (m->mode != THREADED)
+        return NASHRA_OK;
+    if (m->fill) {
+        nashra_status rc = hand_over(m, err);
+        if (rc)
+            return rc;
+    }
+    pthread_mutex_lock(&m->lock);
+    while (m->queued)
+        pthread_cond_wait(&m->changed, &m->lock);
+    nashra_status rc = m->failed;
+    if (rc && err)
+        *err = m->failure;
+    pthread_mutex_unlock(&m->lock);
+    return rc;
+}
+
 nashra_status audio_meter_report(audio_meter *m, audio_loudness *out, nashra_error *err)
 {
+    nashra_status rc = drain(m, err);
+    if (rc)
+        return rc;
     double v = -HUGE_VAL;
     if (ebur128_loudness_global(m->st, &v) != EBUR128_SUCCESS)
         return error_set(err, NASHRA_EAUDIO, "loudness measurement failed");
@@ -206,6 +361,16 @@ void audio_meter_destroy(audio_meter *m)
 {
     if (!m)
         return;
+    if (m->mode == THREADED) {
+        pthread_mutex_lock(&m->lock);
+        m->stop = true;
+        pthread_cond_broadcast(&m->changed);
+        pthread_mutex_unlock(&m->lock);
+        pthread_join(m->thread, NULL);
+        pthread_cond_destroy(&m->changed);
+        pthread_mutex_destroy(&m->lock);
+    }
+    free(m->ring);
     if (m->st)
         ebur128_destroy(&m->st);
     free(m->tp.x);
