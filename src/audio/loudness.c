@@ -98,15 +98,17 @@ static void true_peak_block(true_peak *t, const float *frames, size_t n)
 #define SHORT_TERM_BLOCKS 30
 #define MOMENTARY_BLOCKS 4
 
-/* The measuring is done on a thread of the meter's own, so that it overlaps with whatever
- * produces the samples (synthesis, mixing, encoding): audio_meter_add copies the frames into a
- * ring of slots and returns; the thread measures each full slot in order, so the figures are
- * the same as measuring in line. The thread starts with the first frames (a process that forks
- * its workers before that never forks with it running) and with every signal blocked, so that
- * signals reach the threads that wait for them. Where it cannot start, the meter measures in
- * line. */
+/* The measuring is done on two threads of the meter's own, one for the loudness and one for
+ * the true peak, so that it overlaps with whatever produces the samples (synthesis, mixing,
+ * encoding): audio_meter_add copies the frames into a ring of slots and returns; each thread
+ * takes every slot in order, so the figures are the same as measuring in line. The threads
+ * start with the first frames (a process that forks its workers before that never forks with
+ * them running) and with every signal blocked, so that signals reach the threads that wait for
+ * them. Where they cannot start, the meter measures in line. */
 #define SLOTS 8
 #define SLOT_FRAMES 8192
+
+enum { LOUDNESS, PEAK, MEASURES };
 
 struct audio_meter {
     ebur128_state *st;
@@ -119,18 +121,19 @@ struct audio_meter {
     size_t since_check; /* frames since the last block ended */
     size_t check_every; /* 100 ms of frames */
 
-    /* The measuring thread and its ring; the fields below `lock` are shared under it. */
+    /* The threads and the ring; the fields below `lock` are shared under it. */
     enum { INLINE, NOT_STARTED, THREADED } mode;
-    pthread_t thread;
+    pthread_t thread[MEASURES];
+    size_t started;             /* threads running */
     float *ring;                /* SLOTS * SLOT_FRAMES frames */
-    size_t fill_slot, fill;     /* the slot being filled, and its frames so far */
-    size_t take_slot;           /* the next slot the thread measures (its own) */
+    size_t fill;                /* frames so far in the slot being filled */
     pthread_mutex_t lock;
     pthread_cond_t changed;
-    size_t queued;              /* slots handed to the thread and not yet measured */
-    size_t frames[SLOTS];       /* each queued slot's frames */
+    size_t handed;              /* slots handed over, ever: the next to fill is handed % SLOTS */
+    size_t taken[MEASURES];     /* slots each thread has finished, ever */
+    size_t frames[SLOTS];       /* each handed slot's frames */
     bool stop;
-    nashra_status failed;       /* the first error the thread met */
+    nashra_status failed;       /* the first error a thread met */
     nashra_error failure;
 };
 
@@ -188,19 +191,17 @@ static nashra_status end_block(audio_meter *m, nashra_error *err)
     return NASHRA_OK;
 }
 
-/* Measures n frames in line. */
-static nashra_status measure(audio_meter *m, const float *frames, size_t n, nashra_error *err)
+/* The loudness of n frames: libebur128, and the momentary and short-term maxima taken every
+ * 100 ms, as EBU Tech 3341 asks. */
+static nashra_status measure_loudness(audio_meter *m, const float *frames, size_t n,
+                                      nashra_error *err)
 {
-    /* Momentary and short-term maxima are taken every 100 ms, as EBU Tech 3341 asks. */
     while (n) {
         size_t k = m->check_every - m->since_check;
         if (k > n)
             k = n;
         if (ebur128_add_frames_float(m->st, frames, k) != EBUR128_SUCCESS)
             return error_set(err, NASHRA_EAUDIO, "loudness measurement failed");
-        for (size_t done = 0; done < k; done += TP_BLOCK)
-            true_peak_block(&m->tp, frames + done * m->channels,
-                            k - done < TP_BLOCK ? k - done : TP_BLOCK);
         frames += k * m->channels;
         n -= k;
         m->since_check += k;
@@ -214,36 +215,64 @@ static nashra_status measure(audio_meter *m, const float *frames, size_t n, nash
     return NASHRA_OK;
 }
 
+static void measure_peak(audio_meter *m, const float *frames, size_t n)
+{
+    for (size_t done = 0; done < n; done += TP_BLOCK)
+        true_peak_block(&m->tp, frames + done * m->channels,
+                        n - done < TP_BLOCK ? n - done : TP_BLOCK);
+}
+
+typedef struct measurer {
+    audio_meter *m;
+    int which;
+} measurer;
+
 static void *measuring_thread(void *arg)
 {
-    audio_meter *m = arg;
+    audio_meter *m = ((measurer *)arg)->m;
+    const int which = ((measurer *)arg)->which;
+    free(arg);
     pthread_mutex_lock(&m->lock);
     for (;;) {
-        while (!m->queued && !m->stop)
+        while (m->taken[which] == m->handed && !m->stop)
             pthread_cond_wait(&m->changed, &m->lock);
-        if (!m->queued)
+        if (m->taken[which] == m->handed)
             break; /* stopped, and nothing left */
-        size_t n = m->frames[m->take_slot];
-        bool skip = m->failed != NASHRA_OK;
+        const size_t slot = m->taken[which] % SLOTS, n = m->frames[slot];
+        const bool skip = m->failed != NASHRA_OK;
         pthread_mutex_unlock(&m->lock);
+        const float *frames = m->ring + slot * SLOT_FRAMES * m->channels;
         nashra_error e = {0};
-        nashra_status rc = skip ? NASHRA_OK
-                                : measure(m, m->ring + m->take_slot * SLOT_FRAMES * m->channels,
-                                          n, &e);
-        m->take_slot = (m->take_slot + 1) % SLOTS;
+        nashra_status rc = NASHRA_OK;
+        if (!skip && which == LOUDNESS)
+            rc = measure_loudness(m, frames, n, &e);
+        else if (!skip)
+            measure_peak(m, frames, n);
         pthread_mutex_lock(&m->lock);
         if (rc && !m->failed) {
             m->failed = rc;
             m->failure = e;
         }
-        m->queued--;
+        m->taken[which]++;
         pthread_cond_broadcast(&m->changed);
     }
     pthread_mutex_unlock(&m->lock);
     return NULL;
 }
 
-static void start_thread(audio_meter *m)
+static void stop_threads(audio_meter *m)
+{
+    pthread_mutex_lock(&m->lock);
+    m->stop = true;
+    pthread_cond_broadcast(&m->changed);
+    pthread_mutex_unlock(&m->lock);
+    for (size_t i = 0; i < m->started; i++)
+        pthread_join(m->thread[i], NULL);
+    pthread_cond_destroy(&m->changed);
+    pthread_mutex_destroy(&m->lock);
+}
+
+static void start_threads(audio_meter *m)
 {
     m->mode = INLINE;
     m->ring = malloc((size_t)SLOTS * SLOT_FRAMES * m->channels * sizeof *m->ring);
@@ -263,11 +292,21 @@ static void start_thread(audio_meter *m)
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
-    int rc = pthread_create(&m->thread, NULL, measuring_thread, m);
+    for (int i = 0; i < MEASURES; i++) {
+        measurer *arg = malloc(sizeof *arg);
+        if (!arg)
+            break;
+        *arg = (measurer){m, i};
+        if (pthread_create(&m->thread[i], NULL, measuring_thread, arg)) {
+            free(arg);
+            break;
+        }
+        m->started++;
+    }
     pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (rc) {
-        pthread_cond_destroy(&m->changed);
-        pthread_mutex_destroy(&m->lock);
+    if (m->started < MEASURES) { /* nothing was handed over yet: measure in line */
+        stop_threads(m);
+        m->started = 0;
         free(m->ring);
         m->ring = NULL;
         return;
@@ -275,20 +314,26 @@ static void start_thread(audio_meter *m)
     m->mode = THREADED;
 }
 
-/* Hands the slot being filled to the thread, after waiting for a free one to fill next. */
+/* The slots not yet finished by every thread. Under the lock. */
+static size_t in_use(const audio_meter *m)
+{
+    size_t oldest = m->taken[0] < m->taken[1] ? m->taken[0] : m->taken[1];
+    return m->handed - oldest;
+}
+
+/* Hands the slot being filled to the threads, after waiting for a free one to fill next. */
 static nashra_status hand_over(audio_meter *m, nashra_error *err)
 {
     pthread_mutex_lock(&m->lock);
-    m->frames[m->fill_slot] = m->fill;
-    m->queued++;
+    m->frames[m->handed % SLOTS] = m->fill;
+    m->handed++;
     pthread_cond_broadcast(&m->changed);
-    while (m->queued == SLOTS)
+    while (in_use(m) == SLOTS)
         pthread_cond_wait(&m->changed, &m->lock);
     nashra_status rc = m->failed;
     if (rc && err)
         *err = m->failure;
     pthread_mutex_unlock(&m->lock);
-    m->fill_slot = (m->fill_slot + 1) % SLOTS;
     m->fill = 0;
     return rc;
 }
@@ -296,15 +341,18 @@ static nashra_status hand_over(audio_meter *m, nashra_error *err)
 nashra_status audio_meter_add(audio_meter *m, const float *frames, size_t n, nashra_error *err)
 {
     if (m->mode == NOT_STARTED && n)
-        start_thread(m);
-    if (m->mode == INLINE)
-        return measure(m, frames, n, err);
+        start_threads(m);
+    if (m->mode == INLINE) {
+        measure_peak(m, frames, n);
+        return measure_loudness(m, frames, n, err);
+    }
     const size_t ch = m->channels;
     while (n) {
         size_t k = SLOT_FRAMES - m->fill;
         if (k > n)
             k = n;
-        memcpy(m->ring + (m->fill_slot * SLOT_FRAMES + m->fill) * ch, frames,
+        /* m->handed changes only here, on this thread: reading it needs no lock. */
+        memcpy(m->ring + ((m->handed % SLOTS) * SLOT_FRAMES + m->fill) * ch, frames,
                k * ch * sizeof *frames);
         m->fill += k;
         frames += k * ch;
@@ -318,7 +366,7 @@ nashra_status audio_meter_add(audio_meter *m, const float *frames, size_t n, nas
     return NASHRA_OK;
 }
 
-/* Waits until the thread has measured every frame added so far. */
+/* Waits until the threads have measured every frame added so far. */
 static nashra_status drain(audio_meter *m, nashra_error *err)
 {
     if (m->mode != THREADED)
@@ -329,7 +377,7 @@ static nashra_status drain(audio_meter *m, nashra_error *err)
             return rc;
     }
     pthread_mutex_lock(&m->lock);
-    while (m->queued)
+    while (in_use(m))
         pthread_cond_wait(&m->changed, &m->lock);
     nashra_status rc = m->failed;
     if (rc && err)
@@ -361,15 +409,8 @@ void audio_meter_destroy(audio_meter *m)
 {
     if (!m)
         return;
-    if (m->mode == THREADED) {
-        pthread_mutex_lock(&m->lock);
-        m->stop = true;
-        pthread_cond_broadcast(&m->changed);
-        pthread_mutex_unlock(&m->lock);
-        pthread_join(m->thread, NULL);
-        pthread_cond_destroy(&m->changed);
-        pthread_mutex_destroy(&m->lock);
-    }
+    if (m->mode == THREADED)
+        stop_threads(m);
     free(m->ring);
     if (m->st)
         ebur128_destroy(&m->st);

@@ -149,6 +149,60 @@ static void loudness_windows(void **state)
     free(x);
 }
 
+static void feed_meter(audio_meter *m, const float *x, size_t frames, size_t piece,
+                       audio_loudness *out)
+{
+    nashra_error err = {0};
+    for (size_t done = 0, k = 1; done < frames; done += k) {
+        k = piece ? piece : 1 + (done * 7919) % 20000; /* 0: pieces of changing size */
+        if (k > frames - done)
+            k = frames - done;
+        assert_int_equal(audio_meter_add(m, x + 2 * done, k, &err), NASHRA_OK);
+    }
+    assert_int_equal(audio_meter_report(m, out, &err), NASHRA_OK);
+}
+
+/* The meter measures on threads of its own, in slots: the figures do not depend on how the
+ * frames are handed to it, nor on a report read halfway, and are the same bit for bit. */
+static void meter_pieces_agree(void **state)
+{
+    (void)state;
+    nashra_error err = {0};
+    const int rate = 22050;
+    const size_t frames = (size_t)rate * 40;
+    float *x = malloc(2 * frames * sizeof *x);
+    assert_non_null(x);
+    uint32_t r = 12345;
+    for (size_t i = 0; i < 2 * frames; i++) { /* noise whose level moves every few seconds */
+        r = r * 1664525u + 1013904223u;
+        double level = 0.05 + 0.3 * ((i / (2 * (size_t)rate * 3)) % 4) / 3.0;
+        x[i] = (float)(level * ((double)(r >> 8) / 8388608.0 - 1.0));
+    }
+    audio_loudness want, got, half;
+    const size_t pieces[] = {frames, 1000, 8192, 0};
+    for (size_t p = 0; p < sizeof pieces / sizeof *pieces; p++) {
+        audio_meter *m;
+        assert_int_equal(audio_meter_create(rate, 2, &m, &err), NASHRA_OK);
+        feed_meter(m, x, frames, pieces[p], p ? &got : &want);
+        audio_meter_destroy(m);
+        if (p)
+            assert_memory_equal(&got, &want, sizeof want);
+    }
+    /* A report halfway is the report of the first half, and the run goes on unchanged. */
+    audio_meter *m, *first;
+    assert_int_equal(audio_meter_create(rate, 2, &m, &err), NASHRA_OK);
+    assert_int_equal(audio_meter_create(rate, 2, &first, &err), NASHRA_OK);
+    feed_meter(m, x, frames / 2, 3333, &half);
+    feed_meter(first, x, frames / 2, 0, &got);
+    assert_memory_equal(&got, &half, sizeof half);
+    feed_meter(m, x + frames / 2 * 2, frames - frames / 2, 4444, &got);
+    assert_memory_equal(&got, &want, sizeof want);
+    assert_true(want.integrated > -40 && want.integrated < -5 && want.range > 1);
+    audio_meter_destroy(m);
+    audio_meter_destroy(first);
+    free(x);
+}
+
 /* A peak between samples: a quarter-rate sine at 45 degrees has its samples 3 dB below its
  * crests, which the true-peak meter finds again (EBU Tech 3341, true-peak cases), in each of
  * two channels and at the rates nashra writes. */
@@ -491,6 +545,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(trimming),  cmocka_unit_test(resampling),
         cmocka_unit_test(loudness),  cmocka_unit_test(loudness_windows),
+        cmocka_unit_test(meter_pieces_agree),
         cmocka_unit_test(true_peak_between_samples),
         cmocka_unit_test(limiting),
         cmocka_unit_test(limiter_gain_is_smooth),
