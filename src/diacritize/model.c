@@ -285,6 +285,16 @@ typedef float vec8 __attribute__((vector_size(32)));
 #define PROJECT_VECS 2 /* outputs: PROJECT_VECS * LANES */
 #define GATE_VECS 8    /* outputs of the recurrent product per block */
 
+/* Output j of one row, b[j] + x W[.][j]: for the columns and rows left over by the blocks. */
+static inline float project_one(const float *x, size_t in, const float *w_t, const float *b,
+                                size_t cols, size_t j)
+{
+    float v = b[j];
+    for (size_t k = 0; k < in; k++)
+        v += x[k] * w_t[k * cols + j];
+    return v;
+}
+
 /* out[t] = b + x[t] W for n rows of in inputs: the input projection of a whole sequence,
  * PROJECT_ROWS characters by PROJECT_VECS * LANES outputs at a time, so that W is read once
  * for four characters and the sums stay in registers. Each output is b plus the products in
@@ -316,20 +326,12 @@ WIDE static void project(const float *x, size_t n, size_t in, const float *w_t, 
                 memcpy(out + (t + r) * cols + j0, acc[r], sizeof acc[r]);
         }
         for (size_t r = 0; r < PROJECT_ROWS; r++)
-            for (size_t j = wide; j < cols; j++) {
-                float v = b[j];
-                for (size_t k = 0; k < in; k++)
-                    v += xt[r * in + k] * w_t[k * cols + j];
-                out[(t + r) * cols + j] = v;
-            }
+            for (size_t j = wide; j < cols; j++)
+                out[(t + r) * cols + j] = project_one(xt + r * in, in, w_t, b, cols, j);
     }
     for (; t < n; t++)
-        for (size_t j = 0; j < cols; j++) {
-            float v = b[j];
-            for (size_t k = 0; k < in; k++)
-                v += x[t * in + k] * w_t[k * cols + j];
-            out[t * cols + j] = v;
-        }
+        for (size_t j = 0; j < cols; j++)
+            out[t * cols + j] = project_one(x + t * in, in, w_t, b, cols, j);
 }
 
 /* e^x for the gates, written so that it vectorizes (libm's expf and tanhf are calls, one lane
