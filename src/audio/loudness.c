@@ -22,6 +22,7 @@
 
 typedef struct true_peak {
     float h[TP_PHASES][TP_TAPS];
+    float reach;     /* no phase's output exceeds its inputs' largest magnitude times this */
     float *x;        /* per channel: TP_TAPS - 1 samples of history, then a block */
     unsigned channels;
     double peak;
@@ -30,6 +31,7 @@ typedef struct true_peak {
 static bool true_peak_init(true_peak *t, unsigned channels)
 {
     const int taps = TP_PHASES * TP_TAPS + 1, centre = taps / 2;
+    t->reach = 1; /* the first phase, the signal itself */
     double c[TP_PHASES * TP_TAPS + 1];
     for (int n = 0; n < taps; n++) {
         double x = (double)(n - centre) / TP_PHASES;
@@ -40,8 +42,14 @@ static bool true_peak_init(true_peak *t, unsigned channels)
         double sum = 0;
         for (int k = 0; k < TP_TAPS; k++)
             sum += c[TP_PHASES * k + p];
-        for (int k = 0; k < TP_TAPS; k++) /* each phase passes DC unchanged */
+        double l1 = 0;
+        for (int k = 0; k < TP_TAPS; k++) { /* each phase passes DC unchanged */
             t->h[p][k] = (float)(c[TP_PHASES * k + p] / sum);
+            l1 += fabs(t->h[p][k]);
+        }
+        /* With room for the rounding of twelve float products and sums. */
+        if (l1 * 1.0001 > t->reach)
+            t->reach = (float)(l1 * 1.0001);
     }
     t->channels = channels;
     t->peak = 0;
@@ -67,12 +75,25 @@ static void true_peak_block(true_peak *t, const float *frames, size_t n)
         float *restrict x = t->x + c * stride;
         for (size_t i = 0; i < n; i++)
             x[TP_TAPS - 1 + i] = frames[i * t->channels + c];
-        /* The first phase is the signal itself; each other phase a short filter. */
+        /* The first phase is the signal itself; each other phase a short filter, which cannot
+         * reach the peak so far where the block and its history are quiet enough: speech is
+         * mostly far below its peaks, and the filters are then skipped, with the same result. */
+        uint32_t block = 0, history = 0;
         for (size_t i = 0; i < n; i++) {
             uint32_t a = magnitude_bits(x[TP_TAPS - 1 + i]);
-            peak = a > peak ? a : peak;
+            block = a > block ? a : block;
         }
-        for (int p = 1; p < TP_PHASES; p++) {
+        for (size_t i = 0; i < TP_TAPS - 1; i++) {
+            uint32_t a = magnitude_bits(x[i]);
+            history = a > history ? a : history;
+        }
+        peak = block > peak ? block : peak;
+        uint32_t window = block > history ? block : history;
+        float loudest, so_far;
+        memcpy(&loudest, &window, sizeof loudest);
+        memcpy(&so_far, &peak, sizeof so_far);
+        const bool quiet = loudest * t->reach < so_far; /* false for NaN */
+        for (int p = 1; p < TP_PHASES && !quiet; p++) {
             const float *restrict h = t->h[p];
             for (size_t i = 0; i < n; i++) {
                 const float *src = x + TP_TAPS - 1 + i;
