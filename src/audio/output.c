@@ -569,9 +569,11 @@ nashra_status audio_output_stage(const char *path, bool overwrite, const audio_s
         in = p.measured;
         known = true;
     }
-    /* Written as rendered (no gain, no limiter, lossless): the file holds the measured samples,
-     * only rounded to its depth, and is not measured a second time. */
-    const bool as_rendered = known && !spec->normalize && !is_lossy(spec);
+    /* A lossless file written without the limiter holds the measured samples times a constant
+     * gain, rounded to its depth: K-weighting, gating and the true-peak filter are linear, so its
+     * figures are the render's moved by the gain (the rounding, and dither at 16 bits, move them
+     * by well under 0.01 dB), and it is not measured a second time. */
+    const bool derivable = known && !is_lossy(spec);
 
     /* The gain to the target; the limiter where that gain would push peaks over the ceiling.
      * Lossless files keep 0.2 dB of headroom for dither and rounding, lossy ones 1 dB for the
@@ -614,7 +616,7 @@ nashra_status audio_output_stage(const char *path, bool overwrite, const audio_s
         p.limit = limit;
         p.ceiling_db = ceiling;
         p.rng = 0x9e3779b9u;
-        p.measure = !as_rendered;
+        p.measure = !(derivable && !limit);
 
         int fd = atomic_temp(path, &tmp);
         if (fd < 0)
@@ -626,7 +628,7 @@ nashra_status audio_output_stage(const char *path, bool overwrite, const audio_s
         if (!rc && is_lossy(spec))
             rc = audio_measure_file(tmp, &r.loudness, err);
         else if (!rc)
-            r.loudness = as_rendered ? in : p.measured;
+            r.loudness = p.measure ? p.measured : planned;
         bool again = false;
         if (!rc && spec->normalize && is_lossy(spec) && attempt + 1 < ATTEMPTS) {
             double over = r.loudness.true_peak - (spec->ceiling - 0.05);

@@ -2,10 +2,11 @@
  * The output stage: a render (float frames) -> gain to the loudness target -> true-peak
  * limiter where needed -> TPDF dither when reducing to 16 bits -> one file in its container
  * (WAV, FLAC, MP3, Ogg Opus) with its metadata, written in one go under a temporary name and
- * renamed into place. The samples are measured as written (lossless files sample for sample,
- * lossy files decoded again; a lossless file written as rendered, without gain, carries the
- * render's own figures); lossy encoders move peaks and loudness, so a file whose measured
- * true peak or loudness misses is encoded again, corrected, before it is put in place.
+ * renamed into place. The figures are those of the file as written: a lossless file through
+ * the limiter is measured sample for sample as written, one written with a gain alone carries
+ * the render's figures moved by that gain, and a lossy file is decoded and measured; lossy
+ * encoders move peaks and loudness, so a file whose measured true peak or loudness misses is
+ * encoded again, corrected, before it is put in place.
  */
 #ifndef NASHRA_AUDIO_OUTPUT_H
 #define NASHRA_AUDIO_OUTPUT_H
