@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "audio/filebuf.h"
 #include "audio/id3.h"
 #include "audio/limiter.h"
 #include "common/atomic.h"
@@ -56,6 +57,7 @@ typedef struct pass {
     bool limit;
     bool measure;         /* measure what is written (lossless) or passed (sf NULL) */
     SNDFILE *sf;          /* NULL: measure only */
+    audio_filebuf *out;   /* sf's buffered file */
     audio_loudness measured;
     double limited_db;
     uint32_t rng;
@@ -111,6 +113,12 @@ static void quantize(pass *p, const float *in, int *out, size_t n)
     }
 }
 
+static nashra_status write_failed(const pass *p, nashra_error *err)
+{
+    int e = audio_filebuf_error(p->out);
+    return error_set(err, NASHRA_EIO, "write failed: %s", e ? strerror(e) : sf_strerror(p->sf));
+}
+
 static nashra_status emit(pass *p, audio_meter *m, float *frames, int *ints, size_t n,
                           nashra_error *err)
 {
@@ -125,12 +133,12 @@ static nashra_status emit(pass *p, audio_meter *m, float *frames, int *ints, siz
         return m ? audio_meter_add(m, frames, n, err) : NASHRA_OK;
     if (is_lossy(p->spec)) {
         if (sf_writef_float(p->sf, frames, (sf_count_t)n) != (sf_count_t)n)
-            return error_set(err, NASHRA_EIO, "write failed: %s", sf_strerror(p->sf));
+            return write_failed(p, err);
         return NASHRA_OK;
     }
     quantize(p, frames, ints, n * ch);
     if (sf_writef_int(p->sf, ints, (sf_count_t)n) != (sf_count_t)n)
-        return error_set(err, NASHRA_EIO, "write failed: %s", sf_strerror(p->sf));
+        return write_failed(p, err);
     if (!m)
         return NASHRA_OK;
     /* What a reader of the file gets back: the quantized samples, measured as written. */
@@ -472,9 +480,10 @@ static nashra_status encode(const char *path, int fd, pass *p, const audio_tags 
     }
     SF_INFO info = {.samplerate = spec->rate, .channels = (int)spec->channels,
                     .format = sf_format(spec)};
-    p->sf = sf_open_fd(target_fd, SFM_WRITE, &info, SF_FALSE);
     nashra_status rc = NASHRA_OK;
-    if (!p->sf)
+    if (!(p->out = audio_filebuf_create(target_fd)))
+        rc = error_set(err, NASHRA_ENOMEM, "out of memory");
+    else if (!(p->sf = sf_open_virtual(audio_filebuf_io(), SFM_WRITE, &info, p->out)))
         rc = error_set(err, NASHRA_EAUDIO, "%s: cannot start the file: %s", path,
                        sf_strerror(NULL));
     if (!rc) {
@@ -499,6 +508,10 @@ static nashra_status encode(const char *path, int fd, pass *p, const audio_tags 
             rc = error_set(err, NASHRA_EIO, "%s: cannot finish the file: %s", path,
                            sf_error_number(e));
     }
+    int e = audio_filebuf_close(p->out);
+    p->out = NULL;
+    if (!rc && e)
+        rc = error_set(err, NASHRA_EIO, "%s: cannot write: %s", path, strerror(e));
     if (!rc && spec->container == AUDIO_MP3) {
         /* Our UTF-8 ID3v2.4 tag, then the MPEG stream. */
         buf tag = BUF_INIT;

@@ -1,6 +1,8 @@
 /* Tests of the audio module: trimming, resampling, loudness, the limiter, ID3 tags, and the
  * output stage writing every container with its metadata. */
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +18,7 @@
 #include <cmocka.h>
 
 #include "audio/clip.h"
+#include "audio/filebuf.h"
 #include "audio/id3.h"
 #include "audio/limiter.h"
 #include "audio/loudness.h"
@@ -201,6 +204,58 @@ static void meter_pieces_agree(void **state)
     audio_meter_destroy(m);
     audio_meter_destroy(first);
     free(x);
+}
+
+/* The buffered writer under libsndfile: odd-sized writes, a seek back to rewrite the start
+ * (as a header is), a read in between, all land where they were written; a failed write is
+ * reported, at the latest when the buffer is closed. */
+static void file_buffer(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/nashra-filebuf-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    unlink(path);
+    audio_filebuf *b = audio_filebuf_create(fd);
+    assert_non_null(b);
+    SF_VIRTUAL_IO *io = audio_filebuf_io();
+    const size_t total = 3 * 1000 * 1000 + 17;
+    unsigned char *want = malloc(total), *got = malloc(total);
+    assert_non_null(want);
+    assert_non_null(got);
+    for (size_t i = 0; i < total; i++)
+        want[i] = (unsigned char)(i * 131 + i / 7);
+    memset(want, 'h', 44); /* the "header", written last */
+    unsigned char zeros[44] = {0};
+    assert_int_equal(io->write(zeros, 44, b), 44);
+    for (size_t at = 44, k = 1; at < total; at += k, k = k * 3 % 12289 + 1) {
+        if (k > total - at)
+            k = total - at;
+        assert_int_equal(io->write(want + at, (sf_count_t)k, b), (sf_count_t)k);
+    }
+    assert_int_equal(io->get_filelen(b), (sf_count_t)total);
+    assert_int_equal(io->seek(1000, SEEK_SET, b), 1000);
+    unsigned char back[10];
+    assert_int_equal(io->read(back, 10, b), 10);
+    assert_memory_equal(back, want + 1000, 10);
+    assert_int_equal(io->seek(0, SEEK_SET, b), 0);
+    assert_int_equal(io->write(want, 44, b), 44);
+    assert_int_equal(io->tell(b), 44);
+    assert_int_equal(audio_filebuf_close(b), 0);
+    assert_int_equal(pread(fd, got, total, 0), (ssize_t)total);
+    assert_memory_equal(got, want, total);
+    close(fd);
+
+    int full = open("/dev/full", O_WRONLY);
+    if (full >= 0) {
+        b = audio_filebuf_create(full);
+        assert_non_null(b);
+        assert_int_equal(io->write(want, 100, b), 100); /* held in the buffer */
+        assert_int_equal(audio_filebuf_close(b), ENOSPC);
+        close(full);
+    }
+    free(want);
+    free(got);
 }
 
 /* A peak between samples: a quarter-rate sine at 45 degrees has its samples 3 dB below its
@@ -562,6 +617,7 @@ int main(void)
         cmocka_unit_test(trimming),  cmocka_unit_test(resampling),
         cmocka_unit_test(loudness),  cmocka_unit_test(loudness_windows),
         cmocka_unit_test(meter_pieces_agree),
+        cmocka_unit_test(file_buffer),
         cmocka_unit_test(true_peak_between_samples),
         cmocka_unit_test(limiting),
         cmocka_unit_test(limiter_gain_is_smooth),
