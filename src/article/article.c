@@ -1,16 +1,13 @@
 #include "article/article.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "article/cleanup.h"
 #include "common/buf.h"
 #include "common/error.h"
+#include "common/readfile.h"
 #include "common/sha256.h"
 #include "common/utf8.h"
 #include "normalize/normalize.h"
@@ -36,49 +33,17 @@ nashra_status article_check_bytes(const char *name, const char *text, size_t len
 }
 
 /* Reads all of fd into b, refusing more than NASHRA_ARTICLE_MAX_BYTES. */
-static nashra_status read_all(int fd, const char *name, buf *b, nashra_error *err)
-{
-    char chunk[65536];
-    for (;;) {
-        ssize_t n = read(fd, chunk, sizeof chunk);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return error_set(err, NASHRA_EIO, "%s: cannot read: %s", name, strerror(errno));
-        }
-        if (n == 0)
-            return NASHRA_OK;
-        if (b->len + (size_t)n > NASHRA_ARTICLE_MAX_BYTES)
-            return error_set(err, NASHRA_EINPUT, "%s: article larger than %u MiB", name,
-                             NASHRA_ARTICLE_MAX_BYTES / (1024u * 1024u));
-        if (!buf_append(b, chunk, (size_t)n))
-            return error_set(err, NASHRA_ENOMEM, "%s: out of memory", name);
-    }
-}
-
 nashra_status nashra_article_read(const char *path, nashra_article **out, nashra_error *err)
 {
     *out = NULL;
     if (!path || !*path)
         return error_set(err, NASHRA_EINVAL, "no article path given");
-    bool is_stdin = strcmp(path, "-") == 0;
-    const char *name = is_stdin ? "<stdin>" : path;
-    int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return error_set(err, errno == ENOENT ? NASHRA_EINPUT : NASHRA_EIO, "%s: cannot open: %s",
-                         path, strerror(errno));
-    struct stat st;
-    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-        if (!is_stdin)
-            close(fd);
-        return error_set(err, NASHRA_EINPUT, "%s: is a directory, not an article file", path);
-    }
+    static const file_kind article = {"article", NASHRA_ARTICLE_MAX_BYTES, true};
     buf b = BUF_INIT;
-    nashra_status rc = read_all(fd, name, &b, err);
-    if (!is_stdin)
-        close(fd);
+    nashra_status rc = file_read(path, &article, &b, err);
     if (rc == NASHRA_OK)
-        rc = nashra_article_parse(name, b.data ? b.data : "", b.len, out, err);
+        rc = nashra_article_parse(file_display_name(path, &article), b.data ? b.data : "", b.len,
+                                  out, err);
     buf_free(&b);
     return rc;
 }

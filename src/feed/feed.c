@@ -6,14 +6,11 @@
  * read. External entities are resolved to nothing, and errors go to a structured handler that
  * prints nothing; the message the caller gets names the file, line and column.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
@@ -21,6 +18,7 @@
 #include <libxml/tree.h>
 
 #include "common/error.h"
+#include "common/readfile.h"
 #include "common/utf8.h"
 #include "feed/feed.h"
 
@@ -658,40 +656,12 @@ nashra_status nashra_feed_parse(const char *name, const char *data, size_t len, 
 nashra_status nashra_feed_read(const char *path, nashra_feed **out, nashra_error *err)
 {
     *out = NULL;
-    bool use_stdin = strcmp(path, "-") == 0;
-    const char *name = use_stdin ? "<stdin>" : path;
-    int fd = use_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return error_set(err, errno == ENOENT ? NASHRA_EINPUT : NASHRA_EIO,
-                         "%s: cannot open: %s", path, strerror(errno));
+    static const file_kind feed = {"feed", FEED_MAX_BYTES, true};
     buf b = BUF_INIT;
-    nashra_status rc = NASHRA_OK;
-    char chunk[65536];
-    for (;;) {
-        ssize_t n = read(fd, chunk, sizeof chunk);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            rc = error_set(err, errno == EISDIR ? NASHRA_EINPUT : NASHRA_EIO,
-                           "%s: cannot read: %s", name, strerror(errno));
-            break;
-        }
-        if (n == 0)
-            break;
-        if (b.len + (size_t)n > FEED_MAX_BYTES) {
-            rc = error_set(err, NASHRA_EINPUT, "%s: feed larger than %u MiB", name,
-                           FEED_MAX_BYTES / (1024u * 1024u));
-            break;
-        }
-        if (!buf_append(&b, chunk, (size_t)n)) {
-            rc = error_set(err, NASHRA_ENOMEM, "%s: out of memory", name);
-            break;
-        }
-    }
-    if (!use_stdin)
-        close(fd);
+    nashra_status rc = file_read(path, &feed, &b, err);
     if (!rc)
-        rc = nashra_feed_parse(name, b.data ? b.data : "", b.len, out, err);
+        rc = nashra_feed_parse(file_display_name(path, &feed), b.data ? b.data : "", b.len, out,
+                               err);
     buf_free(&b);
     return rc;
 }

@@ -12,10 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "common/atomic.h"
 #include "common/buf.h"
 #include "common/error.h"
+#include "common/readfile.h"
 #include "common/sha256.h"
 
 #define SEEN_HEADER "# nashra seen feed items: SHA-256 of the item's id, Unix time first seen\n"
@@ -91,27 +93,13 @@ nashra_status nashra_seen_open(const char *path, nashra_seen **out, nashra_error
         free(s);
         return error_set(err, NASHRA_ENOMEM, "out of memory");
     }
-    FILE *f = fopen(path, "rb");
-    if (!f && errno != ENOENT) {
-        nashra_status rc = error_set(err, NASHRA_EIO, "%s: cannot open: %s", path,
-                                     strerror(errno));
-        nashra_seen_destroy(s);
-        return rc;
-    }
+    /* A file not made yet is an empty set. */
+    static const file_kind seen = {"seen-items file", SEEN_MAX_BYTES, false};
+    struct stat st;
     nashra_status rc = NASHRA_OK;
-    if (f) {
+    if (stat(path, &st) == 0 || errno != ENOENT) {
         buf b = BUF_INIT;
-        char chunk[8192];
-        size_t n;
-        while (!rc && (n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-            if (b.len + n > SEEN_MAX_BYTES)
-                rc = error_set(err, NASHRA_EINPUT, "%s: too large for a seen-items file", path);
-            else if (!buf_append(&b, chunk, n))
-                rc = error_set(err, NASHRA_ENOMEM, "out of memory");
-        }
-        if (!rc && ferror(f))
-            rc = error_set(err, NASHRA_EIO, "%s: cannot read", path);
-        fclose(f);
+        rc = file_read(path, &seen, &b, err);
         if (!rc)
             rc = parse_seen(s, b.data ? b.data : "", b.len, err);
         buf_free(&b);

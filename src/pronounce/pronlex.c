@@ -4,14 +4,13 @@
  * words as news text writes them (Arabic or Latin; marks ignored); SPELLING is the fully
  * diacritized Arabic that espeak-ng is to read, or [[phonemes]] in espeak-ng's Arabic phoneme
  * mnemonics. Lines starting with '#' and blank lines are skipped. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "common/data.h"
 #include "common/error.h"
+#include "common/readfile.h"
 #include "common/utf8.h"
 #include "pronounce/files.h"
 #include "pronounce/internal.h"
@@ -394,35 +393,12 @@ nashra_status pron_lexicon_add(pron_lexicon *lx, const char *name, const char *t
 
 nashra_status pron_lexicon_add_file(pron_lexicon *lx, const char *path, nashra_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return error_set(err, NASHRA_EINPUT, "%s: cannot open lexicon: %s", path,
-                         strerror(errno));
-    struct stat st;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-        fclose(f);
-        return error_set(err, NASHRA_EINPUT, "%s: not a regular file", path);
-    }
-    if ((unsigned long long)st.st_size > LEXICON_MAX_BYTES) {
-        fclose(f);
-        return error_set(err, NASHRA_EINPUT, "%s: lexicon larger than %u MB", path,
-                         LEXICON_MAX_BYTES >> 20);
-    }
-    size_t size = (size_t)st.st_size;
-    char *text = malloc(size + 1);
-    if (!text) {
-        fclose(f);
-        return error_set(err, NASHRA_ENOMEM, "out of memory while reading %s", path);
-    }
-    size_t got = fread(text, 1, size, f);
-    bool failed = ferror(f) || got != size;
-    fclose(f);
-    if (failed) {
-        free(text);
-        return error_set(err, NASHRA_EIO, "%s: cannot read lexicon", path);
-    }
-    nashra_status rc = pron_lexicon_add(lx, path, text, size, err);
-    free(text);
+    static const file_kind lexicon = {"lexicon", LEXICON_MAX_BYTES, false};
+    buf b = BUF_INIT;
+    nashra_status rc = file_read(path, &lexicon, &b, err);
+    if (!rc)
+        rc = pron_lexicon_add(lx, path, b.data ? b.data : "", b.len, err);
+    buf_free(&b);
     return rc;
 }
 

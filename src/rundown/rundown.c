@@ -16,6 +16,7 @@
 #include "common/atomic.h"
 #include "common/buf.h"
 #include "common/error.h"
+#include "common/readfile.h"
 #include "rundown/greeting.h"
 #include "synth/synth.h"
 #include "voice/voice.h"
@@ -530,24 +531,9 @@ nashra_status nashra_rundown_parse(const char *name, const char *dir, const char
 nashra_status nashra_rundown_read(const char *path, nashra_rundown **out, nashra_error *err)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return error_set(err, errno == ENOENT ? NASHRA_EINPUT : NASHRA_EIO, "%s: cannot open: %s",
-                         path, strerror(errno));
+    static const file_kind rundown = {"rundown", RUNDOWN_MAX_BYTES, false};
     buf b = BUF_INIT;
-    char chunk[8192];
-    size_t n;
-    nashra_status rc = NASHRA_OK;
-    while (!rc && (n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (b.len + n > RUNDOWN_MAX_BYTES)
-            rc = error_set(err, NASHRA_EINPUT, "%s: rundown larger than %u KiB", path,
-                           RUNDOWN_MAX_BYTES / 1024u);
-        else if (!buf_append(&b, chunk, n))
-            rc = error_set(err, NASHRA_ENOMEM, "out of memory");
-    }
-    if (!rc && ferror(f))
-        rc = error_set(err, NASHRA_EIO, "%s: cannot read: %s", path, strerror(errno));
-    fclose(f);
+    nashra_status rc = file_read(path, &rundown, &b, err);
     char *dir = rc ? NULL : atomic_dirname(path);
     if (!rc && !dir)
         rc = error_set(err, NASHRA_ENOMEM, "out of memory");

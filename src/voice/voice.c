@@ -5,9 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "common/error.h"
+#include "common/readfile.h"
 #include "common/utf8.h"
 
 /* Largest profile file read. */
@@ -249,32 +249,12 @@ static nashra_status load_builtin(const voice_file *f, nashra_voice *out, nashra
 
 static nashra_status load_file(const char *path, nashra_voice *out, nashra_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return error_set(err, errno == ENOENT ? NASHRA_EINPUT : NASHRA_EIO,
-                         "%s: cannot open voice profile: %s", path, strerror(errno));
-    struct stat st;
-    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-        fclose(f);
-        return error_set(err, NASHRA_EINPUT, "%s: is a directory, not a voice profile", path);
-    }
-    char *text = malloc(VOICE_FILE_MAX + 1);
-    if (!text) {
-        fclose(f);
-        return error_set(err, NASHRA_ENOMEM, "out of memory");
-    }
-    size_t len = fread(text, 1, VOICE_FILE_MAX + 1, f);
-    bool failed = ferror(f);
-    fclose(f);
-    nashra_status rc;
-    if (failed)
-        rc = error_set(err, NASHRA_EIO, "%s: cannot read voice profile", path);
-    else if (len > VOICE_FILE_MAX)
-        rc = error_set(err, NASHRA_EINPUT, "%s: larger than %d KiB; not a voice profile", path,
-                       VOICE_FILE_MAX / 1024);
-    else
-        rc = voice_profile_parse(path, path, text, len, out, err);
-    free(text);
+    static const file_kind profile = {"voice profile", VOICE_FILE_MAX, false};
+    buf b = BUF_INIT;
+    nashra_status rc = file_read(path, &profile, &b, err);
+    if (!rc)
+        rc = voice_profile_parse(path, path, b.data ? b.data : "", b.len, out, err);
+    buf_free(&b);
     return rc;
 }
 

@@ -507,7 +507,7 @@ static void unreadable_article(void **state)
     input(article, sizeof article, "secret.txt", short_article);
     assert_int_equal(chmod(article, 0), 0);
     expect_failure(run(NULL, "normalize", article, NULL), 1,
-                   "secret.txt: cannot open: Permission denied");
+                   "secret.txt: cannot open article: Permission denied");
     expect_failure(run(NULL, BULLETIN, "-o", out, article, NULL), 1, "Permission denied");
     chmod(article, 0600);
     expect_only(dir, "x.wav.lock", NULL);

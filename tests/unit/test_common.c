@@ -3,8 +3,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -13,6 +16,7 @@
 #include "common/buf.h"
 #include "common/data.h"
 #include "common/error.h"
+#include "common/readfile.h"
 #include "common/utf8.h"
 
 static void utf8_validity(void **state)
@@ -132,12 +136,101 @@ static void errors(void **state)
     assert_string_equal(nashra_version(), NASHRA_VERSION);
 }
 
+static void write_file(const char *path, const char *text, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(text, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* Reads path with kind, expecting failure with status and a message holding want. */
+static void expect_read_error(const char *path, const file_kind *kind, nashra_status status,
+                              const char *want)
+{
+    buf b = BUF_INIT;
+    nashra_error err = {0};
+    assert_int_equal(file_read(path, kind, &b, &err), status);
+    if (!strstr(err.message, want))
+        fail_msg("\"%s\" lacks \"%s\"", err.message, want);
+    assert_null(strchr(err.message, '\n'));
+    buf_free(&b);
+}
+
+static void whole_files(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/nashra-readfile-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[64], big[64], empty[64];
+    snprintf(path, sizeof path, "%s/a.txt", dir);
+    snprintf(big, sizeof big, "%s/big.txt", dir);
+    snprintf(empty, sizeof empty, "%s/empty.txt", dir);
+    const char text[] = "\xD9\x86\xD8\xB4\xD8\xB1\xD8\xA9\n"; /* نشرة */
+    write_file(path, text, sizeof text - 1);
+    write_file(empty, "", 0);
+    char block[3000];
+    memset(block, 'x', sizeof block);
+    write_file(big, block, sizeof block);
+
+    const file_kind small = {"rundown", 2048, false};
+    buf b = BUF_INIT;
+    nashra_error err = {0};
+    assert_int_equal(file_read(path, &small, &b, &err), NASHRA_OK);
+    assert_int_equal(b.len, sizeof text - 1);
+    assert_memory_equal(b.data, text, b.len);
+    /* A second read appends, and the limit counts this file alone. */
+    assert_int_equal(file_read(path, &small, &b, &err), NASHRA_OK);
+    assert_int_equal(b.len, 2 * (sizeof text - 1));
+    buf_free(&b);
+    assert_int_equal(file_read(empty, &small, &b, &err), NASHRA_OK);
+    assert_int_equal(b.len, 0);
+    buf_free(&b);
+
+    char missing[80];
+    snprintf(missing, sizeof missing, "%s/missing.txt", dir);
+    expect_read_error(missing, &small, NASHRA_EINPUT, "missing.txt: cannot open rundown: No such");
+    expect_read_error(dir, &small, NASHRA_EINPUT, "is a directory, not a rundown");
+    const file_kind article = {"article", 1024 * 1024, true};
+    expect_read_error(dir, &article, NASHRA_EINPUT, "is a directory, not an article");
+    expect_read_error(big, &small, NASHRA_EINPUT, "big.txt: rundown larger than 2 KiB");
+    assert_int_equal(file_read(big, &article, &b, &err), NASHRA_OK);
+    buf_free(&b);
+
+    /* A pipe has no size to check first: the limit stops the reading. "-" is standard input
+     * only where the kind says so. */
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    assert_int_equal(write(fds[1], block, sizeof block), (ssize_t)sizeof block);
+    close(fds[1]);
+    int saved = dup(STDIN_FILENO);
+    assert_int_equal(dup2(fds[0], STDIN_FILENO), STDIN_FILENO);
+    close(fds[0]);
+    expect_read_error("-", &(file_kind){"feed", 2048, true}, NASHRA_EINPUT,
+                      "<stdin>: feed larger than 2 KiB");
+    expect_read_error("-", &small, NASHRA_EINPUT, "-: cannot open rundown");
+    assert_int_equal(dup2(saved, STDIN_FILENO), STDIN_FILENO);
+    close(saved);
+    assert_string_equal(file_display_name("-", &article), "<stdin>");
+    assert_string_equal(file_display_name("-", &small), "-");
+
+    if (geteuid() != 0) { /* root reads whatever the mode says */
+        assert_int_equal(chmod(path, 0), 0);
+        expect_read_error(path, &small, NASHRA_EIO, "a.txt: cannot open rundown: Permission");
+    }
+    unlink(path);
+    unlink(big);
+    unlink(empty);
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(utf8_validity), cmocka_unit_test(utf8_round_trip),
         cmocka_unit_test(buffers),       cmocka_unit_test(data_tables),
         cmocka_unit_test(errors),        cmocka_unit_test(sha256_vectors),
+        cmocka_unit_test(whole_files),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
