@@ -145,13 +145,13 @@ size_t nashra_seen_count(const nashra_seen *s)
     return s ? s->count : 0;
 }
 
-/* Newest first; equal times keep their order. */
+/* Newest first; equal times by id, so which ids a trim keeps never depends on qsort. */
 static int by_time_desc(const void *a, const void *b)
 {
     const seen_entry *x = a, *y = b;
     if (x->when != y->when)
         return x->when > y->when ? -1 : 1;
-    return x < y ? -1 : x > y;
+    return memcmp(x->hash, y->hash, sizeof x->hash);
 }
 
 nashra_status nashra_seen_save(nashra_seen *s, nashra_error *err)
