@@ -80,7 +80,8 @@ NASHRA_API nashra_status nashra_article_parse(const char *name, const char *text
 
 NASHRA_API void nashra_article_destroy(nashra_article *article);
 
-/* The SHA-256 of the article's bytes as read, 64 lowercase hex digits. Borrowed. */
+/* The SHA-256 of the article's bytes as read, less a leading UTF-8 byte order mark (the same
+ * text with or without one is the same article), 64 lowercase hex digits. Borrowed. */
 NASHRA_API const char *nashra_article_sha256(const nashra_article *article);
 
 /* The article's source name, headline, and paragraphs (normalized text). Borrowed. */

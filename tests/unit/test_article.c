@@ -108,6 +108,28 @@ static void read_files(void **state)
     unlink(path);
 }
 
+/* The digest identifies the text: the bytes as read, a byte order mark aside. */
+static void digest(void **state)
+{
+    (void)state;
+    const char text[] = "\xD9\x86\xD8\xB4\xD8\xB1\xD8\xA9\n"; /* نشرة */
+    const char marked[] = "\xEF\xBB\xBF\xD9\x86\xD8\xB4\xD8\xB1\xD8\xA9\n";
+    const char other[] = "\xD9\x86\xD8\xB4\xD8\xB1\xD8\xA9 \n"; /* one more space */
+    nashra_article *a, *b, *c;
+    nashra_error err = {0};
+    assert_int_equal(nashra_article_parse("a", text, sizeof text - 1, &a, &err), NASHRA_OK);
+    assert_int_equal(nashra_article_parse("b", marked, sizeof marked - 1, &b, &err), NASHRA_OK);
+    assert_int_equal(nashra_article_parse("c", other, sizeof other - 1, &c, &err), NASHRA_OK);
+    /* bash: printf "\xd9\x86\xd8\xb4\xd8\xb1\xd8\xa9\n" | sha256sum */
+    assert_string_equal(nashra_article_sha256(a),
+                        "062af668ef54a50ec0bec0864a90bbae77631abe008ec133e463ef63e7989a27");
+    assert_string_equal(nashra_article_sha256(b), nashra_article_sha256(a));
+    assert_string_not_equal(nashra_article_sha256(c), nashra_article_sha256(a));
+    nashra_article_destroy(a);
+    nashra_article_destroy(b);
+    nashra_article_destroy(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -115,6 +137,7 @@ int main(void)
         cmocka_unit_test(bad_input),
         cmocka_unit_test(too_large),
         cmocka_unit_test(read_files),
+        cmocka_unit_test(digest),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
