@@ -334,12 +334,11 @@ static nashra_status produce_clip(void *ctx, const char *text, const synth_param
     *flags = 0;
     clip_clear(out);
     if (src->cache) {
-        size_t corrupt = cache_get_stats(src->cache)->corrupt;
         cache_key(src->cache, text, p->voice, p->rate, p->pitch, p->range, p->word_gap, key);
-        bool hit = cache_get(src->cache, key, src->rate, out);
-        if (cache_get_stats(src->cache)->corrupt != corrupt)
+        cache_found found = cache_get(src->cache, key, src->rate, out);
+        if (found == CACHE_DAMAGED)
             *flags |= JOBS_CACHE_REPAIRED;
-        if (hit) {
+        if (found == CACHE_HIT) {
             *flags |= JOBS_CACHE_HIT;
             return NASHRA_OK;
         }

@@ -255,7 +255,8 @@ static bool read_entry(int fd, const unsigned char key[CACHE_KEY_BYTES], int rat
     return true;
 }
 
-bool cache_get(clip_cache *c, const unsigned char key[CACHE_KEY_BYTES], int rate, clip *out)
+cache_found cache_get(clip_cache *c, const unsigned char key[CACHE_KEY_BYTES], int rate,
+                      clip *out)
 {
     char path[PATH_MAX];
     cache_entry_path(c, key, path, sizeof path);
@@ -264,7 +265,7 @@ bool cache_get(clip_cache *c, const unsigned char key[CACHE_KEY_BYTES], int rate
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
         c->stats.misses++;
-        return false;
+        return CACHE_MISS;
     }
     bool ok = read_entry(fd, key, rate, out);
     if (ok) {
@@ -280,7 +281,7 @@ bool cache_get(clip_cache *c, const unsigned char key[CACHE_KEY_BYTES], int rate
         c->stats.misses++;
     }
     close(fd);
-    return ok;
+    return ok ? CACHE_HIT : CACHE_DAMAGED;
 }
 
 bool cache_put(clip_cache *c, const unsigned char key[CACHE_KEY_BYTES], int rate,

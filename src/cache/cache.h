@@ -59,11 +59,16 @@ void cache_close(clip_cache *cache);
 void cache_key(const clip_cache *cache, const char *text, const char *voice, int rate,
                int pitch, int range, int word_gap, unsigned char key[CACHE_KEY_BYTES]);
 
+typedef enum cache_found {
+    CACHE_MISS,    /* no entry */
+    CACHE_HIT,     /* out holds the entry's samples */
+    CACHE_DAMAGED, /* an entry that failed its checks (or a foreign one), now removed: a miss */
+} cache_found;
+
 /* Looks an entry up. On a hit, out (cleared first) receives its samples, which were made at
- * sample_rate, the entry is marked used, and true is returned. A missing, damaged or foreign
- * entry gives false (a damaged one is removed). */
-bool cache_get(clip_cache *cache, const unsigned char key[CACHE_KEY_BYTES], int sample_rate,
-               clip *out);
+ * sample_rate, and the entry is marked used. */
+cache_found cache_get(clip_cache *cache, const unsigned char key[CACHE_KEY_BYTES],
+                      int sample_rate, clip *out);
 
 /* Stores samples under key. Best effort: a cache that cannot be written never fails a run
  * (false is returned, and nothing is left behind). Clips larger than the cap are not kept. */

@@ -91,20 +91,20 @@ static void miss_then_hit(void **state)
     key_of(c, "جملة أولى", key);
     clip in = CLIP_INIT, out = CLIP_INIT;
     make_clip(&in, 1, 30000);
-    assert_false(cache_get(c, key, RATE, &out));
+    assert_int_equal(cache_get(c, key, RATE, &out), CACHE_MISS);
     assert_true(cache_put(c, key, RATE, in.samples, in.len));
     make_clip(&out, 9, 10); /* a hit replaces what was there */
-    assert_true(cache_get(c, key, RATE, &out));
+    assert_int_equal(cache_get(c, key, RATE, &out), CACHE_HIT);
     assert_int_equal(out.len, in.len);
     assert_memory_equal(out.samples, in.samples, in.len * sizeof *in.samples);
     /* An empty clip (a sentence of silence) is an entry too. */
     unsigned char k2[CACHE_KEY_BYTES];
     key_of(c, "فارغة", k2);
     assert_true(cache_put(c, k2, RATE, NULL, 0));
-    assert_true(cache_get(c, k2, RATE, &out));
+    assert_int_equal(cache_get(c, k2, RATE, &out), CACHE_HIT);
     assert_int_equal(out.len, 0);
-    /* Another rate is not this entry. */
-    assert_false(cache_get(c, key, 16000, &out));
+    /* Another rate is not this entry: it is taken for a foreign one, and removed. */
+    assert_int_equal(cache_get(c, key, 16000, &out), CACHE_DAMAGED);
     const cache_stats *st = cache_get_stats(c);
     assert_int_equal(st->hits, 2);
     assert_int_equal(st->stored, 2);
@@ -166,7 +166,7 @@ static void damaged_entries_are_rebuilt(void **state)
         assert_true(cache_put(c, key, RATE, in.samples, in.len));
         damage(c, key, offsets[i], i == 5);
         size_t corrupt = cache_get_stats(c)->corrupt;
-        assert_false(cache_get(c, key, RATE, &out));
+        assert_int_equal(cache_get(c, key, RATE, &out), CACHE_DAMAGED);
         assert_int_equal(out.len, 0);
         assert_int_equal(cache_get_stats(c)->corrupt, corrupt + 1);
         /* Removed, so the next run stores it afresh, and then it is whole again. */
@@ -174,7 +174,7 @@ static void damaged_entries_are_rebuilt(void **state)
         cache_entry_path(c, key, path, sizeof path);
         assert_int_not_equal(access(path, F_OK), 0);
         assert_true(cache_put(c, key, RATE, in.samples, in.len));
-        assert_true(cache_get(c, key, RATE, &out));
+        assert_int_equal(cache_get(c, key, RATE, &out), CACHE_HIT);
         assert_memory_equal(out.samples, in.samples, in.len * sizeof *in.samples);
     }
     clip_free(&in);
@@ -214,7 +214,7 @@ static void trimming_keeps_the_recently_used(void **state)
         set_used(c, keys[i], now - 1000 + (time_t)i); /* 0 oldest, 9 newest */
     }
     /* Entry 0 is read again: a hit makes it the most recently used. */
-    assert_true(cache_get(c, keys[0], RATE, &out));
+    assert_int_equal(cache_get(c, keys[0], RATE, &out), CACHE_HIT);
     /* A temporary file of a run that died long ago goes; one being written now stays. */
     char path[4096], stale[4200], fresh[4200];
     cache_entry_path(c, keys[3], path, sizeof path);
@@ -276,7 +276,7 @@ static void shared_by_processes(void **state)
                 unsigned char key[CACHE_KEY_BYTES];
                 key_of(c, text, key);
                 make_clip(&in, k, 3000 + 500 * k);
-                if (cache_get(c, key, RATE, &out)) {
+                if (cache_get(c, key, RATE, &out) == CACHE_HIT) {
                     if (out.len != in.len ||
                         memcmp(out.samples, in.samples, in.len * sizeof *in.samples) != 0)
                         _exit(3);
