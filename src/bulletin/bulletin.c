@@ -108,27 +108,12 @@ void nashra_config_init(nashra_config *c)
 {
     memset(c, 0, sizeof *c);
     c->voice = "ar";
-    c->rate = 165;
-    c->pitch = 45;
-    c->range = 50;
-    c->word_gap = 0;
-    c->headline_pause_ms = 800;
-    c->sentence_pause_ms = 350;
-    c->paragraph_pause_ms = 650;
-    c->story_pause_ms = 1600;
+    voice_apply_numbers(&voice_defaults, c);
     c->overwrite = 0;
     c->sidecars = 1;
     c->jobs = 1;
     /* The default profile, compiled in; the values above stand if it ever failed to load. */
     nashra_config_voice(c, "anchor-male", NULL);
-}
-
-static nashra_status check_range(nashra_error *err, const char *name, int v, int lo, int hi)
-{
-    if (v < lo || v > hi)
-        return error_set(err, NASHRA_EINVAL, "%s must be between %d and %d (got %d)", name, lo,
-                         hi, v);
-    return NASHRA_OK;
 }
 
 /* "YYYY-MM-DDTHH:MM" or "YYYY-MM-DDTHH:MM:SS" (a space instead of T too). */
@@ -182,15 +167,7 @@ nashra_status nashra_config_check(const nashra_config *c, nashra_error *err)
                              "bad voice name '%s' (up to 32 letters, digits, '_', '-', '/', with "
                              "an optional +variant)", v ? v : "");
     }
-    /* espeak-ng's event positions overshoot above 450 words per minute. */
-    if ((rc = check_range(err, "rate", c->rate, 80, 450)) ||
-        (rc = check_range(err, "pitch", c->pitch, 0, 100)) ||
-        (rc = check_range(err, "range", c->range, 0, 100)) ||
-        (rc = check_range(err, "word gap", c->word_gap, 0, 50)) ||
-        (rc = check_range(err, "headline pause", c->headline_pause_ms, 0, 60000)) ||
-        (rc = check_range(err, "sentence pause", c->sentence_pause_ms, 0, 60000)) ||
-        (rc = check_range(err, "paragraph pause", c->paragraph_pause_ms, 0, 60000)) ||
-        (rc = check_range(err, "story pause", c->story_pause_ms, 0, 60000)))
+    if ((rc = voice_check_numbers(c, err)))
         return rc;
     if (c->jobs < 0 || c->jobs > JOBS_MAX)
         return error_set(err, NASHRA_EINVAL, "jobs must be between 0 (one per processor) and %d "

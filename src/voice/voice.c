@@ -13,28 +13,32 @@
 /* Largest profile file read. */
 #define VOICE_FILE_MAX (64 * 1024)
 
-/* The values a profile starts from; keys it gives replace them. */
-static const nashra_voice base_values = {
+/* The values a profile starts from (keys it gives replace them), and a configuration's
+ * before any profile is applied. */
+const nashra_voice voice_defaults = {
     .rate = 165, .pitch = 45, .range = 50, .word_gap = 0,
     .headline_pause_ms = 800, .sentence_pause_ms = 350, .paragraph_pause_ms = 650,
     .story_pause_ms = 1600,
 };
 
 typedef struct number_key {
-    const char *key;
-    size_t offset; /* of the int in nashra_voice */
+    const char *key;   /* in a profile */
+    const char *label; /* in a configuration's messages */
+    size_t offset;     /* of the int in nashra_voice */
     int lo, hi;
 } number_key;
 
+/* espeak-ng's event positions overshoot above 450 words per minute. */
 static const number_key number_keys[] = {
-    {"rate", offsetof(nashra_voice, rate), 80, 450},
-    {"pitch", offsetof(nashra_voice, pitch), 0, 100},
-    {"range", offsetof(nashra_voice, range), 0, 100},
-    {"word-gap", offsetof(nashra_voice, word_gap), 0, 50},
-    {"headline-pause", offsetof(nashra_voice, headline_pause_ms), 0, 60000},
-    {"sentence-pause", offsetof(nashra_voice, sentence_pause_ms), 0, 60000},
-    {"paragraph-pause", offsetof(nashra_voice, paragraph_pause_ms), 0, 60000},
-    {"story-pause", offsetof(nashra_voice, story_pause_ms), 0, 60000},
+    {"rate", "rate", offsetof(nashra_voice, rate), 80, 450},
+    {"pitch", "pitch", offsetof(nashra_voice, pitch), 0, 100},
+    {"range", "range", offsetof(nashra_voice, range), 0, 100},
+    {"word-gap", "word gap", offsetof(nashra_voice, word_gap), 0, 50},
+    {"headline-pause", "headline pause", offsetof(nashra_voice, headline_pause_ms), 0, 60000},
+    {"sentence-pause", "sentence pause", offsetof(nashra_voice, sentence_pause_ms), 0, 60000},
+    {"paragraph-pause", "paragraph pause", offsetof(nashra_voice, paragraph_pause_ms), 0,
+     60000},
+    {"story-pause", "story pause", offsetof(nashra_voice, story_pause_ms), 0, 60000},
 };
 #define NUMBER_KEYS (sizeof number_keys / sizeof *number_keys)
 #define ALL_KEYS "description, voice, variant, rate, pitch, range, word-gap, headline-pause, " \
@@ -143,7 +147,7 @@ static nashra_status parse_line(const char *where, size_t line, const char *key,
 nashra_status voice_profile_parse(const char *where, const char *name, const char *text,
                                   size_t len, nashra_voice *out, nashra_error *err)
 {
-    *out = base_values;
+    *out = voice_defaults;
     if (strlen(name) >= sizeof out->name)
         return error_set(err, NASHRA_EINVAL, "%s: the profile's name is too long", where);
     strcpy(out->name, name);
@@ -290,6 +294,38 @@ nashra_status nashra_voice_load(const char *name, nashra_voice *out, nashra_erro
     return load_builtin(f, out, err);
 }
 
+void voice_apply_numbers(const nashra_voice *v, nashra_config *config)
+{
+    config->rate = v->rate;
+    config->pitch = v->pitch;
+    config->range = v->range;
+    config->word_gap = v->word_gap;
+    config->headline_pause_ms = v->headline_pause_ms;
+    config->sentence_pause_ms = v->sentence_pause_ms;
+    config->paragraph_pause_ms = v->paragraph_pause_ms;
+    config->story_pause_ms = v->story_pause_ms;
+}
+
+nashra_status voice_check_numbers(const nashra_config *config, nashra_error *err)
+{
+    const nashra_voice v = {
+        .rate = config->rate, .pitch = config->pitch, .range = config->range,
+        .word_gap = config->word_gap, .headline_pause_ms = config->headline_pause_ms,
+        .sentence_pause_ms = config->sentence_pause_ms,
+        .paragraph_pause_ms = config->paragraph_pause_ms,
+        .story_pause_ms = config->story_pause_ms,
+    };
+    for (size_t i = 0; i < NUMBER_KEYS; i++) {
+        const number_key *k = &number_keys[i];
+        int value;
+        memcpy(&value, (const char *)&v + k->offset, sizeof value);
+        if (value < k->lo || value > k->hi)
+            return error_set(err, NASHRA_EINVAL, "%s must be between %d and %d (got %d)",
+                             k->label, k->lo, k->hi, value);
+    }
+    return NASHRA_OK;
+}
+
 nashra_status nashra_config_voice(nashra_config *config, const char *name, nashra_error *err)
 {
     nashra_voice v;
@@ -297,13 +333,6 @@ nashra_status nashra_config_voice(nashra_config *config, const char *name, nashr
     if (rc)
         return rc;
     config->voice = name;
-    config->rate = v.rate;
-    config->pitch = v.pitch;
-    config->range = v.range;
-    config->word_gap = v.word_gap;
-    config->headline_pause_ms = v.headline_pause_ms;
-    config->sentence_pause_ms = v.sentence_pause_ms;
-    config->paragraph_pause_ms = v.paragraph_pause_ms;
-    config->story_pause_ms = v.story_pause_ms;
+    voice_apply_numbers(&v, config);
     return NASHRA_OK;
 }

@@ -41,6 +41,17 @@ bool voice_is_builtin(const char *name);
 /* Writes "anchor-female, anchor-male, briefing" (the built-in names) into out. */
 void voice_builtin_names(char *out, size_t cap);
 
+/* The numbers a profile starts from, which are also a configuration's defaults. */
+extern const nashra_voice voice_defaults;
+
+/* Copies v's rate, pitch, range, word gap and pauses into config. */
+void voice_apply_numbers(const nashra_voice *v, nashra_config *config);
+
+/* Checks config's rate, pitch, range, word gap and pauses against the bounds a profile's keys
+ * have; the message names the first out of bounds ("word gap must be between 0 and 50 (got
+ * 70)"). */
+nashra_status voice_check_numbers(const nashra_config *config, nashra_error *err);
+
 /* The espeak-ng voice of a profile, "voice+variant" or "voice", into out. */
 void voice_espeak_name(const nashra_voice *v, char *out, size_t cap);
 

@@ -215,6 +215,30 @@ static void profile_files_and_config(void **state)
     assert_true(voice_is_path("dir/x"));
     assert_false(voice_is_path("ar+f3"));
     assert_false(voice_is_path(".voice"));
+
+    /* A configuration's numbers are held to the bounds a profile's keys have, each named. */
+    struct { int *field; int value; const char *message; } bad[] = {
+        {&cfg.rate, 79, "rate must be between 80 and 450 (got 79)"},
+        {&cfg.rate, 451, "rate must be between 80 and 450 (got 451)"},
+        {&cfg.pitch, -1, "pitch must be between 0 and 100"},
+        {&cfg.range, 101, "range must be between 0 and 100"},
+        {&cfg.word_gap, 51, "word gap must be between 0 and 50"},
+        {&cfg.headline_pause_ms, 60001, "headline pause must be between 0 and 60000"},
+        {&cfg.sentence_pause_ms, -5, "sentence pause must be between 0 and 60000"},
+        {&cfg.paragraph_pause_ms, 70000, "paragraph pause must be between 0 and 60000"},
+        {&cfg.story_pause_ms, -1, "story pause must be between 0 and 60000"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        nashra_config_init(&cfg);
+        assert_int_equal(nashra_config_check(&cfg, &err), NASHRA_OK);
+        *bad[i].field = bad[i].value;
+        assert_int_equal(nashra_config_check(&cfg, &err), NASHRA_EINVAL);
+        if (strncmp(err.message, bad[i].message, strlen(bad[i].message)) != 0)
+            fail_msg("got \"%s\", want \"%s\"", err.message, bad[i].message);
+    }
+    /* The defaults before any profile are those a profile starts from. */
+    assert_int_equal(voice_defaults.rate, 165);
+    assert_int_equal(voice_defaults.story_pause_ms, 1600);
 }
 
 /* ---------------------------------------------------------------------------------------- */
