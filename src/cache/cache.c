@@ -104,21 +104,13 @@ char *cache_default_dir(void)
 /* mkdir -p; true when path is a directory in the end. */
 static bool make_dirs(const char *path)
 {
-    char tmp[PATH_MAX];
-    if (snprintf(tmp, sizeof tmp, "%s", path) >= (int)sizeof tmp)
-        return false;
-    for (char *p = tmp + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(tmp, 0777) != 0 && errno != EEXIST)
-            return false;
-        *p = '/';
-    }
-    if (mkdir(tmp, 0777) != 0 && errno != EEXIST)
+    if (atomic_mkdirs(path, 0777, NULL, 0) != 0)
         return false;
     struct stat st;
-    return stat(tmp, &st) == 0 && S_ISDIR(st.st_mode);
+    if (stat(path, &st) != 0)
+        return false;
+    errno = S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
+    return S_ISDIR(st.st_mode);
 }
 
 nashra_status cache_open(const char *dir, long long max_bytes, const char *identity,

@@ -161,3 +161,38 @@ char *atomic_dirname(const char *path)
         return strdup("/");
     return strndup(path, (size_t)(slash - path));
 }
+
+int atomic_mkdirs(const char *path, mode_t mode, char *failed, size_t cap)
+{
+    if (!*path) {
+        errno = ENOENT;
+        return -1;
+    }
+    size_t len = strlen(path);
+    char *tmp = malloc(len + 1);
+    if (!tmp)
+        return -1;
+    memcpy(tmp, path, len + 1);
+    int rc = 0;
+    for (char *p = tmp + 1;; p++) {
+        if (*p != '/' && *p)
+            continue;
+        char c = *p;
+        *p = '\0';
+        if (mkdir(tmp, mode) != 0 && errno != EEXIST) {
+            int e = errno;
+            if (failed && cap)
+                snprintf(failed, cap, "%s", tmp);
+            errno = e;
+            rc = -1;
+            break;
+        }
+        *p = c;
+        if (!c)
+            break;
+    }
+    int e = errno;
+    free(tmp);
+    errno = e;
+    return rc;
+}

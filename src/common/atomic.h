@@ -2,13 +2,14 @@
  * Files that appear whole or not at all: written under a temporary name in the destination's
  * directory, synced, then renamed into place; without overwrite an existing file is never
  * replaced, even one that appeared meanwhile. Also the unnamed scratch files that work beside
- * such an output.
+ * such an output, and folders made with their parents.
  */
 #ifndef NASHRA_COMMON_ATOMIC_H
 #define NASHRA_COMMON_ATOMIC_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "nashra.h"
 
@@ -42,6 +43,11 @@ int atomic_write_all(int fd, const void *data, size_t len);
  * else a name removed at once. Returns the descriptor (the caller closes it; the file vanishes
  * then), or -1 with errno set. */
 int atomic_scratch(const char *dir);
+
+/* mkdir -p: makes path and every missing folder above it with mode (existing ones, or anything
+ * else already at path, are left as they are: check what path is afterwards). Returns 0, or -1
+ * with errno set and, when failed is not NULL, the folder that could not be made in it. */
+int atomic_mkdirs(const char *path, mode_t mode, char *failed, size_t cap);
 
 /* The directory part of path ("." when it has none); malloc'd. */
 char *atomic_dirname(const char *path);

@@ -196,21 +196,9 @@ static nashra_status populate(const char *system, const char *tmp, const voice_f
 /* Creates dir and its parents (mode 0700), and checks that it is a folder of this user. */
 static nashra_status make_root(const char *root, nashra_error *err)
 {
-    char path[PATH_MAX];
-    if (snprintf(path, sizeof path, "%s", root) >= (int)sizeof path)
-        return error_set(err, NASHRA_ESYNTH, "%s: path too long", root);
-    for (char *p = path + 1;; p++) {
-        if (*p == '/' || !*p) {
-            char c = *p;
-            *p = '\0';
-            if (mkdir(path, 0700) != 0 && errno != EEXIST)
-                return error_set(err, NASHRA_ESYNTH, "%s: cannot create: %s", path,
-                                 strerror(errno));
-            *p = c;
-            if (!c)
-                break;
-        }
-    }
+    char failed[PATH_MAX];
+    if (atomic_mkdirs(root, 0700, failed, sizeof failed) != 0)
+        return error_set(err, NASHRA_ESYNTH, "%s: cannot create: %s", failed, strerror(errno));
     struct stat st;
     if (lstat(root, &st) != 0 || !S_ISDIR(st.st_mode))
         return error_set(err, NASHRA_ESYNTH, "%s: not a folder", root);

@@ -1,4 +1,5 @@
 /* Unit tests of src/common: UTF-8, buffers, embedded data tables. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 
 #include "common/sha256.h"
 
+#include "common/atomic.h"
 #include "common/buf.h"
 #include "common/data.h"
 #include "common/error.h"
@@ -224,13 +226,44 @@ static void whole_files(void **state)
     rmdir(dir);
 }
 
+static void nested_folders(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/nashra-mkdirs-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char deep[96], file[96], under[128], failed[128] = "";
+    snprintf(deep, sizeof deep, "%s/a/b//c/", dir);
+    assert_int_equal(atomic_mkdirs(deep, 0700, failed, sizeof failed), 0);
+    struct stat st;
+    assert_int_equal(stat(deep, &st), 0);
+    assert_true(S_ISDIR(st.st_mode));
+    assert_int_equal(st.st_mode & 0777, 0700);
+    assert_int_equal(atomic_mkdirs(deep, 0700, NULL, 0), 0); /* already there */
+
+    /* A file in the way: the folder under it cannot be made, and is named. */
+    snprintf(file, sizeof file, "%s/a/f", dir);
+    write_file(file, "x", 1);
+    snprintf(under, sizeof under, "%s/g/h", file);
+    assert_int_equal(atomic_mkdirs(under, 0700, failed, sizeof failed), -1);
+    assert_int_equal(errno, ENOTDIR);
+    char want[128];
+    snprintf(want, sizeof want, "%s/g", file);
+    assert_string_equal(failed, want);
+    /* Something other than a folder at the path itself is left for the caller to find. */
+    assert_int_equal(atomic_mkdirs(file, 0700, NULL, 0), 0);
+    assert_int_equal(atomic_mkdirs("", 0700, NULL, 0), -1);
+
+    snprintf(file, sizeof file, "rm -r '%s'", dir);
+    assert_int_equal(system(file), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(utf8_validity), cmocka_unit_test(utf8_round_trip),
         cmocka_unit_test(buffers),       cmocka_unit_test(data_tables),
         cmocka_unit_test(errors),        cmocka_unit_test(sha256_vectors),
-        cmocka_unit_test(whole_files),
+        cmocka_unit_test(whole_files),     cmocka_unit_test(nested_folders),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
