@@ -38,7 +38,8 @@ nashra_status nashra_article_read(const char *path, nashra_article **out, nashra
     *out = NULL;
     if (!path || !*path)
         return error_set(err, NASHRA_EINVAL, "no article path given");
-    static const file_kind article = {"article", NASHRA_ARTICLE_MAX_BYTES, true};
+    static const file_kind article = {
+        .noun = "article", .max_bytes = NASHRA_ARTICLE_MAX_BYTES, .dash_stdin = true};
     buf b = BUF_INIT;
     nashra_status rc = file_read(path, &article, &b, err);
     if (rc == NASHRA_OK)

@@ -53,6 +53,8 @@ nashra_status file_read(const char *path, const file_kind *kind, buf *out, nashr
     const char *name = file_display_name(path, kind);
     bool is_stdin = name != path;
     int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT && kind->missing_ok)
+        return NASHRA_OK;
     if (fd < 0)
         return error_set(err, errno == ENOENT ? NASHRA_EINPUT : NASHRA_EIO,
                          "%s: cannot open %s: %s", path, kind->noun, strerror(errno));

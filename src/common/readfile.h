@@ -12,6 +12,7 @@ typedef struct file_kind {
     const char *noun; /* what the file is, for messages: "article", "voice profile" */
     size_t max_bytes; /* larger files fail with NASHRA_EINPUT */
     bool dash_stdin;  /* "-" reads standard input, named "<stdin>" in messages */
+    bool missing_ok;  /* a file that does not exist reads as empty */
 } file_kind;
 
 /*

@@ -656,7 +656,7 @@ nashra_status nashra_feed_parse(const char *name, const char *data, size_t len, 
 nashra_status nashra_feed_read(const char *path, nashra_feed **out, nashra_error *err)
 {
     *out = NULL;
-    static const file_kind feed = {"feed", FEED_MAX_BYTES, true};
+    static const file_kind feed = {.noun = "feed", .max_bytes = FEED_MAX_BYTES, .dash_stdin = true};
     buf b = BUF_INIT;
     nashra_status rc = file_read(path, &feed, &b, err);
     if (!rc)

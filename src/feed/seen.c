@@ -8,11 +8,9 @@
  * its ids. The file keeps the NASHRA_SEEN_MAX most recently seen ids and is replaced
  * atomically.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "common/atomic.h"
 #include "common/buf.h"
@@ -94,16 +92,13 @@ nashra_status nashra_seen_open(const char *path, nashra_seen **out, nashra_error
         return error_set(err, NASHRA_ENOMEM, "out of memory");
     }
     /* A file not made yet is an empty set. */
-    static const file_kind seen = {"seen-items file", SEEN_MAX_BYTES, false};
-    struct stat st;
-    nashra_status rc = NASHRA_OK;
-    if (stat(path, &st) == 0 || errno != ENOENT) {
-        buf b = BUF_INIT;
-        rc = file_read(path, &seen, &b, err);
-        if (!rc)
-            rc = parse_seen(s, b.data ? b.data : "", b.len, err);
-        buf_free(&b);
-    }
+    static const file_kind seen = {
+        .noun = "seen-items file", .max_bytes = SEEN_MAX_BYTES, .missing_ok = true};
+    buf b = BUF_INIT;
+    nashra_status rc = file_read(path, &seen, &b, err);
+    if (!rc)
+        rc = parse_seen(s, b.data ? b.data : "", b.len, err);
+    buf_free(&b);
     if (rc) {
         nashra_seen_destroy(s);
         return rc;

@@ -393,7 +393,7 @@ nashra_status pron_lexicon_add(pron_lexicon *lx, const char *name, const char *t
 
 nashra_status pron_lexicon_add_file(pron_lexicon *lx, const char *path, nashra_error *err)
 {
-    static const file_kind lexicon = {"lexicon", LEXICON_MAX_BYTES, false};
+    static const file_kind lexicon = {.noun = "lexicon", .max_bytes = LEXICON_MAX_BYTES};
     buf b = BUF_INIT;
     nashra_status rc = file_read(path, &lexicon, &b, err);
     if (!rc)

@@ -531,7 +531,7 @@ nashra_status nashra_rundown_parse(const char *name, const char *dir, const char
 nashra_status nashra_rundown_read(const char *path, nashra_rundown **out, nashra_error *err)
 {
     *out = NULL;
-    static const file_kind rundown = {"rundown", RUNDOWN_MAX_BYTES, false};
+    static const file_kind rundown = {.noun = "rundown", .max_bytes = RUNDOWN_MAX_BYTES};
     buf b = BUF_INIT;
     nashra_status rc = file_read(path, &rundown, &b, err);
     char *dir = rc ? NULL : atomic_dirname(path);

@@ -253,7 +253,7 @@ static nashra_status load_builtin(const voice_file *f, nashra_voice *out, nashra
 
 static nashra_status load_file(const char *path, nashra_voice *out, nashra_error *err)
 {
-    static const file_kind profile = {"voice profile", VOICE_FILE_MAX, false};
+    static const file_kind profile = {.noun = "voice profile", .max_bytes = VOICE_FILE_MAX};
     buf b = BUF_INIT;
     nashra_status rc = file_read(path, &profile, &b, err);
     if (!rc)

@@ -175,7 +175,7 @@ static void whole_files(void **state)
     memset(block, 'x', sizeof block);
     write_file(big, block, sizeof block);
 
-    const file_kind small = {"rundown", 2048, false};
+    const file_kind small = {.noun = "rundown", .max_bytes = 2048};
     buf b = BUF_INIT;
     nashra_error err = {0};
     assert_int_equal(file_read(path, &small, &b, &err), NASHRA_OK);
@@ -192,8 +192,12 @@ static void whole_files(void **state)
     char missing[80];
     snprintf(missing, sizeof missing, "%s/missing.txt", dir);
     expect_read_error(missing, &small, NASHRA_EINPUT, "missing.txt: cannot open rundown: No such");
+    const file_kind optional = {.noun = "state file", .max_bytes = 2048, .missing_ok = true};
+    assert_int_equal(file_read(missing, &optional, &b, &err), NASHRA_OK);
+    assert_int_equal(b.len, 0);
+    expect_read_error(dir, &optional, NASHRA_EINPUT, "is a directory, not a state file");
     expect_read_error(dir, &small, NASHRA_EINPUT, "is a directory, not a rundown");
-    const file_kind article = {"article", 1024 * 1024, true};
+    const file_kind article = {.noun = "article", .max_bytes = 1024 * 1024, .dash_stdin = true};
     expect_read_error(dir, &article, NASHRA_EINPUT, "is a directory, not an article");
     expect_read_error(big, &small, NASHRA_EINPUT, "big.txt: rundown larger than 2 KiB");
     assert_int_equal(file_read(big, &article, &b, &err), NASHRA_OK);
@@ -208,7 +212,8 @@ static void whole_files(void **state)
     int saved = dup(STDIN_FILENO);
     assert_int_equal(dup2(fds[0], STDIN_FILENO), STDIN_FILENO);
     close(fds[0]);
-    expect_read_error("-", &(file_kind){"feed", 2048, true}, NASHRA_EINPUT,
+    const file_kind feed = {.noun = "feed", .max_bytes = 2048, .dash_stdin = true};
+    expect_read_error("-", &feed, NASHRA_EINPUT,
                       "<stdin>: feed larger than 2 KiB");
     expect_read_error("-", &small, NASHRA_EINPUT, "-: cannot open rundown");
     assert_int_equal(dup2(saved, STDIN_FILENO), STDIN_FILENO);
