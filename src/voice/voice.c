@@ -25,20 +25,23 @@ typedef struct number_key {
     const char *key;   /* in a profile */
     const char *label; /* in a configuration's messages */
     size_t offset;     /* of the int in nashra_voice */
+    size_t config;     /* of the same int in nashra_config */
     int lo, hi;
 } number_key;
 
+#define NUMBER(key, label, field, lo, hi) \
+    {key, label, offsetof(nashra_voice, field), offsetof(nashra_config, field), lo, hi}
+
 /* espeak-ng's event positions overshoot above 450 words per minute. */
 static const number_key number_keys[] = {
-    {"rate", "rate", offsetof(nashra_voice, rate), 80, 450},
-    {"pitch", "pitch", offsetof(nashra_voice, pitch), 0, 100},
-    {"range", "range", offsetof(nashra_voice, range), 0, 100},
-    {"word-gap", "word gap", offsetof(nashra_voice, word_gap), 0, 50},
-    {"headline-pause", "headline pause", offsetof(nashra_voice, headline_pause_ms), 0, 60000},
-    {"sentence-pause", "sentence pause", offsetof(nashra_voice, sentence_pause_ms), 0, 60000},
-    {"paragraph-pause", "paragraph pause", offsetof(nashra_voice, paragraph_pause_ms), 0,
-     60000},
-    {"story-pause", "story pause", offsetof(nashra_voice, story_pause_ms), 0, 60000},
+    NUMBER("rate", "rate", rate, 80, 450),
+    NUMBER("pitch", "pitch", pitch, 0, 100),
+    NUMBER("range", "range", range, 0, 100),
+    NUMBER("word-gap", "word gap", word_gap, 0, 50),
+    NUMBER("headline-pause", "headline pause", headline_pause_ms, 0, 60000),
+    NUMBER("sentence-pause", "sentence pause", sentence_pause_ms, 0, 60000),
+    NUMBER("paragraph-pause", "paragraph pause", paragraph_pause_ms, 0, 60000),
+    NUMBER("story-pause", "story pause", story_pause_ms, 0, 60000),
 };
 #define NUMBER_KEYS (sizeof number_keys / sizeof *number_keys)
 #define ALL_KEYS "description, voice, variant, rate, pitch, range, word-gap, headline-pause, " \
@@ -296,29 +299,17 @@ nashra_status nashra_voice_load(const char *name, nashra_voice *out, nashra_erro
 
 void voice_apply_numbers(const nashra_voice *v, nashra_config *config)
 {
-    config->rate = v->rate;
-    config->pitch = v->pitch;
-    config->range = v->range;
-    config->word_gap = v->word_gap;
-    config->headline_pause_ms = v->headline_pause_ms;
-    config->sentence_pause_ms = v->sentence_pause_ms;
-    config->paragraph_pause_ms = v->paragraph_pause_ms;
-    config->story_pause_ms = v->story_pause_ms;
+    for (size_t i = 0; i < NUMBER_KEYS; i++)
+        memcpy((char *)config + number_keys[i].config, (const char *)v + number_keys[i].offset,
+               sizeof(int));
 }
 
 nashra_status voice_check_numbers(const nashra_config *config, nashra_error *err)
 {
-    const nashra_voice v = {
-        .rate = config->rate, .pitch = config->pitch, .range = config->range,
-        .word_gap = config->word_gap, .headline_pause_ms = config->headline_pause_ms,
-        .sentence_pause_ms = config->sentence_pause_ms,
-        .paragraph_pause_ms = config->paragraph_pause_ms,
-        .story_pause_ms = config->story_pause_ms,
-    };
     for (size_t i = 0; i < NUMBER_KEYS; i++) {
         const number_key *k = &number_keys[i];
         int value;
-        memcpy(&value, (const char *)&v + k->offset, sizeof value);
+        memcpy(&value, (const char *)config + k->config, sizeof value);
         if (value < k->lo || value > k->hi)
             return error_set(err, NASHRA_EINVAL, "%s must be between %d and %d (got %d)",
                              k->label, k->lo, k->hi, value);
