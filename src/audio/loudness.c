@@ -131,6 +131,11 @@ static void true_peak_block(true_peak *t, const float *frames, size_t n)
 
 enum { LOUDNESS, PEAK, MEASURES };
 
+typedef struct measurer {
+    struct audio_meter *m;
+    int which;
+} measurer;
+
 struct audio_meter {
     ebur128_state *st;
     true_peak tp;
@@ -145,6 +150,7 @@ struct audio_meter {
     /* The threads and the ring; the fields below `lock` are shared under it. */
     enum { INLINE, NOT_STARTED, THREADED } mode;
     pthread_t thread[MEASURES];
+    measurer arg[MEASURES];     /* each thread's */
     size_t started;             /* threads running */
     float *ring;                /* SLOTS * SLOT_FRAMES frames */
     size_t fill;                /* frames so far in the slot being filled */
@@ -243,16 +249,10 @@ static void measure_peak(audio_meter *m, const float *frames, size_t n)
                         n - done < TP_BLOCK ? n - done : TP_BLOCK);
 }
 
-typedef struct measurer {
-    audio_meter *m;
-    int which;
-} measurer;
-
 static void *measuring_thread(void *arg)
 {
     audio_meter *m = ((measurer *)arg)->m;
     const int which = ((measurer *)arg)->which;
-    free(arg);
     pthread_mutex_lock(&m->lock);
     for (;;) {
         while (m->taken[which] == m->handed && !m->stop)
@@ -314,14 +314,9 @@ static void start_threads(audio_meter *m)
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
     for (int i = 0; i < MEASURES; i++) {
-        measurer *arg = malloc(sizeof *arg);
-        if (!arg)
+        m->arg[i] = (measurer){m, i};
+        if (pthread_create(&m->thread[i], NULL, measuring_thread, &m->arg[i]))
             break;
-        *arg = (measurer){m, i};
-        if (pthread_create(&m->thread[i], NULL, measuring_thread, arg)) {
-            free(arg);
-            break;
-        }
         m->started++;
     }
     pthread_sigmask(SIG_SETMASK, &old, NULL);
@@ -338,7 +333,9 @@ static void start_threads(audio_meter *m)
 /* The slots not yet finished by every thread. Under the lock. */
 static size_t in_use(const audio_meter *m)
 {
-    size_t oldest = m->taken[0] < m->taken[1] ? m->taken[0] : m->taken[1];
+    size_t oldest = m->handed;
+    for (int i = 0; i < MEASURES; i++)
+        oldest = m->taken[i] < oldest ? m->taken[i] : oldest;
     return m->handed - oldest;
 }
 

@@ -582,12 +582,6 @@ nashra_status audio_output_stage(const char *path, bool overwrite, const audio_s
         in = p.measured;
         known = true;
     }
-    /* A lossless file written without the limiter holds the measured samples times a constant
-     * gain, rounded to its depth: K-weighting, gating and the true-peak filter are linear, so its
-     * figures are the render's moved by the gain (the rounding, and dither at 16 bits, move them
-     * by well under 0.01 dB), and it is not measured a second time. */
-    const bool derivable = known && !is_lossy(spec);
-
     /* The gain to the target; the limiter where that gain would push peaks over the ceiling.
      * Lossless files keep 0.2 dB of headroom for dither and rounding, lossy ones 1 dB for the
      * encoder's overshoot, widened below if the written file shows more. */
@@ -629,7 +623,11 @@ nashra_status audio_output_stage(const char *path, bool overwrite, const audio_s
         p.limit = limit;
         p.ceiling_db = ceiling;
         p.rng = 0x9e3779b9u;
-        p.measure = !(derivable && !limit);
+        /* A lossless file written without the limiter holds the measured samples times a
+         * constant gain, rounded to its depth: K-weighting, gating and the true-peak filter are
+         * linear, so its figures are the render's moved by the gain (the rounding, and dither at
+         * 16 bits, move them by well under 0.01 dB), and it is not measured a second time. */
+        p.measure = !known || is_lossy(spec) || limit;
 
         int fd = atomic_temp(path, &tmp);
         if (fd < 0)
