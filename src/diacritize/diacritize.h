@@ -5,8 +5,9 @@
  * rewrite (see pronounce/pronounce.h).
  *
  * The model is a character-level tagger trained offline (scripts/diacritizer-train): for each
- * character, the sum of its embedding and that of the mark the text already gives it, two
- * bidirectional GRU layers, and a linear layer over 15 classes (no mark, the three short
+ * character, the sum of its embedding and that of the mark the text already gives it, a stack
+ * of bidirectional GRU layers (as many and as wide as the weights file says; the shipped ones
+ * have three of 128 units), and a linear layer over 15 classes (no mark, the three short
  * vowels, the three tanween, sukun, shadda alone and shadda with each vowel or tanween). Marks
  * already in the text are kept and shape the guesses around them; a word that is vowelled
  * throughout (by its writer, the lexicon or the number stage) is left as it is.
