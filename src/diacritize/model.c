@@ -22,10 +22,12 @@ enum { SHADDA = 0x0651 };
 /* The single marks in class order: fatha, kasra, damma, sukun, fathatan, kasratan, dammatan. */
 static const unsigned single[7] = {0x064E, 0x0650, 0x064F, 0x0652, 0x064B, 0x064D, 0x064C};
 
+/* The matrices are kept transposed, each input a row of outputs, and cut into panels of a
+ * fixed number of outputs (see panel_at), in the order the blocked loops below read them. */
 typedef struct gru_dir {
     size_t in;
-    float *w_ih_t; /* [in][3H], transposed so that each input adds one contiguous row */
-    float *w_hh_t; /* [H][3H] */
+    float *w_ih; /* [in][3H] in panels of PROJECT_STEP outputs */
+    float *w_hh; /* [H][3H] in panels of GATE_STEP outputs */
     float *b_ih, *b_hh;
 } gru_dir;
 
@@ -36,7 +38,7 @@ struct diac_model {
     float *char_emb;  /* [chars][E] */
     float *given_emb; /* [classes][E] */
     gru_dir dir[MAX_LAYERS][2];
-    float *out_w_t; /* [2H][classes] */
+    float *out_w; /* [2H][classes] in panels of PROJECT_STEP outputs */
     float *out_b;
     float *storage;
 };
@@ -102,8 +104,24 @@ static bool read_u32(reader *r, uint32_t *v)
     return true;
 }
 
-/* Reads rows x cols floats; transposed into [cols][rows] when transpose is set. */
-static bool read_floats(reader *r, float *dst, size_t rows, size_t cols, bool transpose)
+#define PROJECT_STEP 16 /* outputs of the input projection per block */
+#define GATE_STEP 64    /* outputs of the recurrent product per block */
+
+/* Where the weight of input k to output j is kept, for a matrix of `in` inputs and `cols`
+ * outputs: first panels of `step` outputs, each [in][step], so that a loop over the inputs
+ * for one block of outputs reads memory in order; then the outputs left over, [in][cols %
+ * step]. */
+static size_t panel_at(size_t k, size_t j, size_t in, size_t cols, size_t step)
+{
+    const size_t wide = cols - cols % step;
+    if (j < wide)
+        return j / step * in * step + k * step + j % step;
+    return wide * in + k * (cols - wide) + (j - wide);
+}
+
+/* Reads rows x cols floats: as they are when step is 0, else a matrix of `rows` outputs by
+ * `cols` inputs into the panels of panel_at. */
+static bool read_floats(reader *r, float *dst, size_t rows, size_t cols, size_t step)
 {
     if (r->left / 4 < rows * cols)
         return false;
@@ -115,7 +133,7 @@ static bool read_floats(reader *r, float *dst, size_t rows, size_t cols, bool tr
             memcpy(&f, &bits, sizeof f);
             if (!isfinite(f))
                 return false;
-            dst[transpose ? j * rows + i : i * cols + j] = f;
+            dst[step ? panel_at(j, i, cols, rows, step) : i * cols + j] = f;
         }
     return true;
 }
@@ -179,34 +197,34 @@ nashra_status diac_model_load(const void *bytes, size_t len, diac_model **out,
     float *p = m->storage;
     bool ok = true;
     m->char_emb = p;
-    ok = ok && read_floats(&r, p, chars, emb, false);
+    ok = ok && read_floats(&r, p, chars, emb, 0);
     p += chars * emb;
     m->given_emb = p;
-    ok = ok && read_floats(&r, p, DIAC_CLASSES, emb, false);
+    ok = ok && read_floats(&r, p, DIAC_CLASSES, emb, 0);
     p += DIAC_CLASSES * emb;
     const size_t g = 3 * hidden;
     for (size_t l = 0; ok && l < layers; l++)
         for (int d = 0; ok && d < 2; d++) {
             gru_dir *gd = &m->dir[l][d];
             gd->in = l ? 2 * hidden : emb;
-            gd->w_ih_t = p;
-            ok = ok && read_floats(&r, p, g, gd->in, true);
+            gd->w_ih = p;
+            ok = ok && read_floats(&r, p, g, gd->in, PROJECT_STEP);
             p += g * gd->in;
-            gd->w_hh_t = p;
-            ok = ok && read_floats(&r, p, g, hidden, true);
+            gd->w_hh = p;
+            ok = ok && read_floats(&r, p, g, hidden, GATE_STEP);
             p += g * hidden;
             gd->b_ih = p;
-            ok = ok && read_floats(&r, p, 1, g, false);
+            ok = ok && read_floats(&r, p, 1, g, 0);
             p += g;
             gd->b_hh = p;
-            ok = ok && read_floats(&r, p, 1, g, false);
+            ok = ok && read_floats(&r, p, 1, g, 0);
             p += g;
         }
-    m->out_w_t = p;
-    ok = ok && read_floats(&r, p, DIAC_CLASSES, 2 * hidden, true);
+    m->out_w = p;
+    ok = ok && read_floats(&r, p, DIAC_CLASSES, 2 * hidden, PROJECT_STEP);
     p += DIAC_CLASSES * 2 * hidden;
     m->out_b = p;
-    ok = ok && read_floats(&r, p, 1, DIAC_CLASSES, false);
+    ok = ok && read_floats(&r, p, 1, DIAC_CLASSES, 0);
     if (!ok)
         return bad(m, err, "truncated or not finite weights");
     uint32_t size;
@@ -281,57 +299,55 @@ typedef float vec8 __attribute__((vector_size(32)));
 /* An unaligned load (a macro: a function returning vec8 would differ in ABI between builds). */
 #define LOAD8(v, p) memcpy(&(v), (p), sizeof(vec8))
 
-#define PROJECT_ROWS 4 /* characters */
-#define PROJECT_VECS 2 /* outputs: PROJECT_VECS * LANES */
-#define GATE_VECS 8    /* outputs of the recurrent product per block */
-
-/* Output j of one row, b[j] + x W[.][j]: for the columns and rows left over by the blocks. */
-static inline float project_one(const float *x, size_t in, const float *w_t, const float *b,
-                                size_t cols, size_t j)
-{
-    float v = b[j];
-    for (size_t k = 0; k < in; k++)
-        v += x[k] * w_t[k * cols + j];
-    return v;
-}
+#define PROJECT_ROWS 6 /* characters per block of the input projection */
+#define PROJECT_VECS (PROJECT_STEP / LANES)
+#define GATE_VECS (GATE_STEP / LANES)
 
 /* out[t] = b + x[t] W for n rows of in inputs: the input projection of a whole sequence,
- * PROJECT_ROWS characters by PROJECT_VECS * LANES outputs at a time, so that W is read once
- * for four characters and the sums stay in registers. Each output is b plus the products in
+ * PROJECT_ROWS characters by PROJECT_STEP outputs at a time, so that each panel of W is read
+ * once for six characters and the sums stay in registers; the last rows go through a copy
+ * padded with zeros (pad: PROJECT_ROWS * in floats). Each output is b plus the products in
  * input order, whatever the blocking. */
-WIDE static void project(const float *x, size_t n, size_t in, const float *w_t, const float *b,
-                         size_t cols, float *out)
+WIDE static void project(const float *x, size_t n, size_t in, const float *w, const float *b,
+                         size_t cols, float *out, float *pad)
 {
-    const size_t step = PROJECT_VECS * LANES, wide = cols - cols % step;
-    size_t t = 0;
-    for (; t + PROJECT_ROWS <= n; t += PROJECT_ROWS) {
+    const size_t wide = cols - cols % PROJECT_STEP, rest = cols - wide;
+    const float *tail = w + wide * in; /* [in][rest] */
+    for (size_t t = 0; t < n; t += PROJECT_ROWS) {
+        const size_t rows = n - t < PROJECT_ROWS ? n - t : PROJECT_ROWS;
         const float *xt = x + t * in;
-        for (size_t j0 = 0; j0 < wide; j0 += step) {
+        if (rows < PROJECT_ROWS) {
+            memcpy(pad, xt, rows * in * sizeof *pad);
+            memset(pad + rows * in, 0, (PROJECT_ROWS - rows) * in * sizeof *pad);
+            xt = pad;
+        }
+        for (size_t j0 = 0; j0 < wide; j0 += PROJECT_STEP) {
+            const float *panel = w + j0 * in;
             vec8 acc[PROJECT_ROWS][PROJECT_VECS];
             for (size_t r = 0; r < PROJECT_ROWS; r++)
                 for (size_t v = 0; v < PROJECT_VECS; v++)
                     LOAD8(acc[r][v], b + j0 + v * LANES);
             for (size_t k = 0; k < in; k++) {
-                const float *w = w_t + k * cols + j0;
                 vec8 wv[PROJECT_VECS];
                 for (size_t v = 0; v < PROJECT_VECS; v++)
-                    LOAD8(wv[v], w + v * LANES);
+                    LOAD8(wv[v], panel + k * PROJECT_STEP + v * LANES);
                 for (size_t r = 0; r < PROJECT_ROWS; r++) {
                     const float xr = xt[r * in + k];
                     for (size_t v = 0; v < PROJECT_VECS; v++)
                         acc[r][v] += xr * wv[v];
                 }
             }
-            for (size_t r = 0; r < PROJECT_ROWS; r++)
+            for (size_t r = 0; r < rows; r++)
                 memcpy(out + (t + r) * cols + j0, acc[r], sizeof acc[r]);
         }
-        for (size_t r = 0; r < PROJECT_ROWS; r++)
-            for (size_t j = wide; j < cols; j++)
-                out[(t + r) * cols + j] = project_one(xt + r * in, in, w_t, b, cols, j);
+        for (size_t r = 0; r < rows; r++)
+            for (size_t j = 0; j < rest; j++) {
+                float v = b[wide + j];
+                for (size_t k = 0; k < in; k++)
+                    v += xt[r * in + k] * tail[k * rest + j];
+                out[(t + r) * cols + wide + j] = v;
+            }
     }
-    for (; t < n; t++)
-        for (size_t j = 0; j < cols; j++)
-            out[t * cols + j] = project_one(x + t * in, in, w_t, b, cols, j);
 }
 
 /* e^x for the gates, written so that it vectorizes (libm's expf and tanhf are calls, one lane
@@ -373,30 +389,31 @@ static inline float tanh_gate(float v)
 WIDE static void gru_run(const gru_dir *d, size_t hidden, const float *gi, size_t n, bool backward,
                     float *y, size_t at, float *h, float *gh)
 {
-    const size_t g = 3 * hidden, wide = g - g % (GATE_VECS * LANES);
+    const size_t g = 3 * hidden, wide = g - g % GATE_STEP, rest = g - wide;
+    const float *tail = d->w_hh + wide * hidden; /* [H][rest] */
     memset(h, 0, hidden * sizeof *h);
     for (size_t s = 0; s < n; s++) {
         size_t t = backward ? n - 1 - s : s;
-        for (size_t j0 = 0; j0 < wide; j0 += GATE_VECS * LANES) {
+        for (size_t j0 = 0; j0 < wide; j0 += GATE_STEP) {
+            const float *panel = d->w_hh + j0 * hidden;
             vec8 acc[GATE_VECS];
             for (size_t v = 0; v < GATE_VECS; v++)
                 LOAD8(acc[v], d->b_hh + j0 + v * LANES);
             for (size_t k = 0; k < hidden; k++) {
                 const float hk = h[k];
-                const float *w = d->w_hh_t + k * g + j0;
                 for (size_t v = 0; v < GATE_VECS; v++) {
                     vec8 wv;
-                    LOAD8(wv, w + v * LANES);
+                    LOAD8(wv, panel + k * GATE_STEP + v * LANES);
                     acc[v] += hk * wv;
                 }
             }
             memcpy(gh + j0, acc, sizeof acc);
         }
-        for (size_t j = wide; j < g; j++) {
-            float v = d->b_hh[j];
+        for (size_t j = 0; j < rest; j++) {
+            float v = d->b_hh[wide + j];
             for (size_t k = 0; k < hidden; k++)
-                v += h[k] * d->w_hh_t[k * g + j];
-            gh[j] = v;
+                v += h[k] * tail[k * rest + j];
+            gh[wide + j] = v;
         }
         const float *x = gi + t * g;
         for (size_t j = 0; j < hidden; j++) {
@@ -417,10 +434,11 @@ bool diac_model_logits(const diac_model *m, const unsigned *cps, const unsigned 
     const size_t e = m->emb, hd = m->hidden, g = 3 * hd;
     size_t width = e > 2 * hd ? e : 2 * hd;
     /* x: the layer's input; y: its output; gi: one direction's projected input. */
-    float *mem = malloc((2 * n * width + n * g + hd + g) * sizeof *mem);
+    float *mem = malloc((2 * n * width + n * g + hd + g + PROJECT_ROWS * width) * sizeof *mem);
     if (!mem)
         return false;
     float *x = mem, *y = x + n * width, *gi = y + n * width, *h = gi + n * g, *gh = h + hd;
+    float *pad = gh + g;
     for (size_t t = 0; t < n; t++) {
         const float *ce = m->char_emb + char_id(m, cps[t]) * e;
         const float *ge = m->given_emb + (given[t] < DIAC_CLASSES ? given[t] : 0) * e;
@@ -431,7 +449,7 @@ bool diac_model_logits(const diac_model *m, const unsigned *cps, const unsigned 
     for (size_t l = 0; l < m->layers; l++) {
         for (int d = 0; d < 2; d++) {
             const gru_dir *gd = &m->dir[l][d];
-            project(x, n, in, gd->w_ih_t, gd->b_ih, g, gi);
+            project(x, n, in, gd->w_ih, gd->b_ih, g, gi, pad);
             gru_run(gd, hd, gi, n, d == 1, y, d ? hd : 0, h, gh);
         }
         float *swap = x;
@@ -439,7 +457,7 @@ bool diac_model_logits(const diac_model *m, const unsigned *cps, const unsigned 
         y = swap;
         in = 2 * hd;
     }
-    project(x, n, 2 * hd, m->out_w_t, m->out_b, DIAC_CLASSES, logits);
+    project(x, n, 2 * hd, m->out_w, m->out_b, DIAC_CLASSES, logits, pad);
     free(mem);
     return true;
 }
