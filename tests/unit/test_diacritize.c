@@ -98,6 +98,148 @@ static void matches_reference(void **state)
     free(text);
 }
 
+/* Weights of the given shape, filled from a fixed pseudo-random sequence, as the trainer's
+ * export lays them out (see diacritize.h); *w points at the first tensor. */
+static unsigned char *synthetic_weights(size_t emb, size_t hidden, size_t layers,
+                                        const unsigned *alphabet, size_t alpha, size_t *len,
+                                        float **w, size_t *nw)
+{
+    const size_t chars = alpha + 2, g = 3 * hidden;
+    size_t n = (chars + DIAC_CLASSES) * emb + 2 * hidden * DIAC_CLASSES + DIAC_CLASSES;
+    for (size_t l = 0; l < layers; l++)
+        n += 2 * (g * (l ? 2 * hidden : emb) + g * hidden + 2 * g);
+    const size_t head = 8 + 7 * 4 + alpha * 4;
+    *len = head + n * 4 + 4;
+    unsigned char *b = calloc(1, *len);
+    assert_non_null(b);
+    memcpy(b, "NSHDIAC\0", 8);
+    const uint32_t words[7] = {1, (uint32_t)chars, DIAC_CLASSES, (uint32_t)emb,
+                               (uint32_t)hidden, (uint32_t)layers, (uint32_t)alpha};
+    memcpy(b + 8, words, sizeof words); /* little-endian hosts only, as the loader's test */
+    for (size_t i = 0; i < alpha; i++) {
+        uint32_t cp = alphabet[i];
+        memcpy(b + 36 + 4 * i, &cp, 4);
+    }
+    *w = malloc(n * sizeof **w);
+    assert_non_null(*w);
+    uint32_t state = 12345;
+    for (size_t i = 0; i < n; i++) {
+        state = state * 1664525u + 1013904223u;
+        (*w)[i] = (float)((state >> 8) / 16777216.0 - 0.5);
+    }
+    memcpy(b + head, *w, n * 4);
+    uint32_t total = (uint32_t)*len;
+    memcpy(b + head + n * 4, &total, 4);
+    *nw = n;
+    return b;
+}
+
+static double sigmoid_ref(double v)
+{
+    return 1.0 / (1.0 + exp(-v));
+}
+
+/* The forward pass written plainly, one product at a time in double precision. */
+static void plain_logits(const float *w, size_t chars, size_t emb, size_t hidden, size_t layers,
+                         const size_t *ids, const unsigned char *given, size_t n, double *out)
+{
+    const size_t g = 3 * hidden, given_w = chars * emb;
+    double *x = calloc(n * 2 * hidden + n * emb, sizeof *x), *y = calloc(n * 2 * hidden, sizeof *y);
+    double *h = calloc(hidden, sizeof *h), *gi = calloc(g, sizeof *gi), *gh = calloc(g, sizeof *gh);
+    assert_true(x && y && h && gi && gh);
+    for (size_t t = 0; t < n; t++)
+        for (size_t j = 0; j < emb; j++)
+            x[t * emb + j] = (double)w[ids[t] * emb + j] +
+                             (double)w[given_w + given[t] * emb + j];
+    const float *p = w + given_w + DIAC_CLASSES * emb;
+    size_t in = emb;
+    for (size_t l = 0; l < layers; l++) {
+        for (int d = 0; d < 2; d++) {
+            const float *wih = p, *whh = wih + g * in, *bih = whh + g * hidden, *bhh = bih + g;
+            p = bhh + g;
+            memset(h, 0, hidden * sizeof *h);
+            for (size_t s = 0; s < n; s++) {
+                size_t t = d ? n - 1 - s : s;
+                for (size_t j = 0; j < g; j++) {
+                    gi[j] = bih[j];
+                    gh[j] = bhh[j];
+                    for (size_t k = 0; k < in; k++)
+                        gi[j] += (double)wih[j * in + k] * x[t * in + k];
+                    for (size_t k = 0; k < hidden; k++)
+                        gh[j] += (double)whh[j * hidden + k] * h[k];
+                }
+                for (size_t j = 0; j < hidden; j++) {
+                    double r = sigmoid_ref(gi[j] + gh[j]);
+                    double z = sigmoid_ref(gi[hidden + j] + gh[hidden + j]);
+                    double c = tanh(gi[2 * hidden + j] + r * gh[2 * hidden + j]);
+                    h[j] = (1 - z) * c + z * h[j];
+                    y[t * 2 * hidden + (d ? hidden : 0) + j] = h[j];
+                }
+            }
+        }
+        memcpy(x, y, n * 2 * hidden * sizeof *x);
+        in = 2 * hidden;
+    }
+    const float *ow = p, *ob = ow + DIAC_CLASSES * 2 * hidden;
+    for (size_t t = 0; t < n; t++)
+        for (size_t c = 0; c < DIAC_CLASSES; c++) {
+            double v = ob[c];
+            for (size_t k = 0; k < 2 * hidden; k++)
+                v += (double)ow[c * 2 * hidden + k] * x[t * 2 * hidden + k];
+            out[t * DIAC_CLASSES + c] = v;
+        }
+    free(x);
+    free(y);
+    free(h);
+    free(gi);
+    free(gh);
+}
+
+/* The blocked loops against the plain pass on shapes whose widths leave remainders after
+ * every block (outputs not a multiple of 16 or 64, sequences not a multiple of six). */
+static void blocked_matches_plain(void **state)
+{
+    (void)state;
+    static const unsigned alphabet[] = {0x20, 0x0628, 0x062A, 0x0645};
+    static const struct { size_t emb, hidden, layers; } shapes[] = {
+        {5, 7, 1}, {5, 21, 3}, {16, 40, 2}, {64, 64, 1}, {9, 25, 2},
+    };
+    static const unsigned text[] = {0x0628, 0x062A, 0x20, 0x0645, 0x0628, 0x0634, 0x20, 0x062A,
+                                    0x0628, 0x0645, 0x0645, 0x20, 0x062A};
+    static const unsigned char given[] = {0, 1, 0, 0, 8, 0, 0, 3, 0, 0, 0, 0, 2};
+    for (size_t n = 1; n <= sizeof text / sizeof *text; n += 3) {
+        for (size_t s = 0; s < sizeof shapes / sizeof *shapes; s++) {
+            size_t len, nw;
+            float *w;
+            unsigned char *bytes = synthetic_weights(shapes[s].emb, shapes[s].hidden,
+                                                     shapes[s].layers, alphabet, 4, &len, &w, &nw);
+            diac_model *m = NULL;
+            nashra_error err = {0};
+            assert_int_equal(diac_model_load(bytes, len, &m, &err), NASHRA_OK);
+            /* Each character's row in the embedding (0x0634 is not in the alphabet: 1). */
+            size_t ids[16];
+            for (size_t t = 0; t < n; t++) {
+                ids[t] = 1;
+                for (size_t a = 0; a < 4; a++)
+                    if (text[t] == alphabet[a])
+                        ids[t] = a + 2;
+            }
+            float logits[16 * DIAC_CLASSES];
+            double want[16 * DIAC_CLASSES];
+            assert_true(diac_model_logits(m, text, given, n, logits));
+            plain_logits(w, 4 + 2, shapes[s].emb, shapes[s].hidden, shapes[s].layers, ids, given, n,
+                         want);
+            for (size_t i = 0; i < n * DIAC_CLASSES; i++)
+                if (fabs(logits[i] - want[i]) > 1e-4 * (1 + fabs(want[i])))
+                    fail_msg("shape %zu, %zu characters, logit %zu: %g, plainly %g", s, n, i,
+                             (double)logits[i], want[i]);
+            diac_model_free(m);
+            free(bytes);
+            free(w);
+        }
+    }
+}
+
 static void mark_classes(void **state)
 {
     (void)state;
@@ -288,7 +430,8 @@ static void long_sentences(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(matches_reference), cmocka_unit_test(mark_classes),
+        cmocka_unit_test(matches_reference), cmocka_unit_test(blocked_matches_plain),
+        cmocka_unit_test(mark_classes),
         cmocka_unit_test(weights_file_checks), cmocka_unit_test(sentences),
         cmocka_unit_test(done_words_left_alone), cmocka_unit_test(pausal_endings),
         cmocka_unit_test(long_sentences),
