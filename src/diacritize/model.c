@@ -303,6 +303,19 @@ typedef float vec8 __attribute__((vector_size(32)));
 #define PROJECT_VECS (PROJECT_STEP / LANES)
 #define GATE_VECS (GATE_STEP / LANES)
 
+/* out[j] = b[j] + x W[.][j] for the `rest` outputs left over after the blocks, W being the
+ * [in][rest] tail of a matrix in panels. */
+static inline void tail_product(const float *x, size_t in, const float *tail, size_t rest,
+                                const float *b, float *out)
+{
+    for (size_t j = 0; j < rest; j++) {
+        float v = b[j];
+        for (size_t k = 0; k < in; k++)
+            v += x[k] * tail[k * rest + j];
+        out[j] = v;
+    }
+}
+
 /* out[t] = b + x[t] W for n rows of in inputs: the input projection of a whole sequence,
  * PROJECT_ROWS characters by PROJECT_STEP outputs at a time, so that each panel of W is read
  * once for six characters and the sums stay in registers; the last rows go through a copy
@@ -341,12 +354,7 @@ WIDE static void project(const float *x, size_t n, size_t in, const float *w, co
                 memcpy(out + (t + r) * cols + j0, acc[r], sizeof acc[r]);
         }
         for (size_t r = 0; r < rows; r++)
-            for (size_t j = 0; j < rest; j++) {
-                float v = b[wide + j];
-                for (size_t k = 0; k < in; k++)
-                    v += xt[r * in + k] * tail[k * rest + j];
-                out[(t + r) * cols + wide + j] = v;
-            }
+            tail_product(xt + r * in, in, tail, rest, b + wide, out + (t + r) * cols + wide);
     }
 }
 
@@ -409,12 +417,7 @@ WIDE static void gru_run(const gru_dir *d, size_t hidden, const float *gi, size_
             }
             memcpy(gh + j0, acc, sizeof acc);
         }
-        for (size_t j = 0; j < rest; j++) {
-            float v = d->b_hh[wide + j];
-            for (size_t k = 0; k < hidden; k++)
-                v += h[k] * tail[k * rest + j];
-            gh[wide + j] = v;
-        }
+        tail_product(h, hidden, tail, rest, d->b_hh + wide, gh + wide);
         const float *x = gi + t * g;
         for (size_t j = 0; j < hidden; j++) {
             float r = sigmoid(x[j] + gh[j]);
