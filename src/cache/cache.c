@@ -101,15 +101,14 @@ char *cache_default_dir(void)
     return dir;
 }
 
-/* mkdir -p; true when path is a directory in the end. */
+/* mkdir -p; true when path is a directory in the end, else false with errno set. */
 static bool make_dirs(const char *path)
 {
-    if (atomic_mkdirs(path, 0777, NULL, 0) != 0)
-        return false;
     struct stat st;
-    if (stat(path, &st) != 0)
+    if (atomic_mkdirs(path, 0777, NULL, 0) != 0 || stat(path, &st) != 0)
         return false;
-    errno = S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
+    if (!S_ISDIR(st.st_mode))
+        errno = ENOTDIR;
     return S_ISDIR(st.st_mode);
 }
 
@@ -123,7 +122,7 @@ nashra_status cache_open(const char *dir, long long max_bytes, const char *ident
         return error_set(err, NASHRA_EINVAL, "%s: cache folder name too long", dir);
     if (!make_dirs(dir))
         return error_set(err, NASHRA_EIO, "%s: cannot create the cache folder: %s", dir,
-                         strerror(errno ? errno : ENOTDIR));
+                         strerror(errno));
     if (access(dir, W_OK | X_OK) != 0)
         return error_set(err, NASHRA_EIO, "%s: cannot write to the cache folder: %s", dir,
                          strerror(errno));
