@@ -10,13 +10,15 @@
  * its phonemes), summed over the set and divided by the reference's phoneme count. Stress
  * marks are ignored.
  *
- *   per [--check BASELINE] [--stages] [--partial] [--pausal] [--verbose] [--limit N] GOLD...
+ *   per [--check BASELINE] [--stages] [--partial] [--pausal] [--verbose] [--limit N]
+ *       [--words FILE] GOLD...
  *
  * GOLD is a TSV file (ID<TAB>WRITTEN<TAB>GOLD, '#' comments: WRITTEN may hold digits that the
  * gold spells out) or a plain file with one diacritized sentence a line. --stages adds nashra
  * with each of its stages turned off in turn; --partial measures what to do with words given
  * only some of their marks; --pausal, reading the diacritizer's less certain case endings
- * with sukun. --check fails (exit 1) when nashra's PER on the first file is
+ * with sukun. --words writes each word nashra got wrong, with its errors and both phoneme
+ * strings, one a line, for finding what goes wrong most. --check fails (exit 1) when nashra's PER on the first file is
  * worse than the figure in BASELINE.
  */
 #include <getopt.h>
@@ -199,6 +201,9 @@ static size_t word_distance(const char *a, const char *b)
     return d[na][nb];
 }
 
+/* --words: where each word nashra got wrong is written (errors, reference, nashra's). */
+static FILE *words_out;
+
 /* Word-aligned phoneme edit distance from ref to hyp. */
 static size_t distance(const pwords *ref, const pwords *hyp)
 {
@@ -219,6 +224,22 @@ static size_t distance(const pwords *ref, const pwords *hyp)
                            D(i - 1, j - 1) +
                                word_distance(ref->words.items[i - 1], hyp->words.items[j - 1]));
     size_t r = D(n, m);
+    if (words_out) { /* the alignment back from the end: each word that costs an error */
+        for (size_t i = n, j = m; i || j;) {
+            const char *a = i ? ref->words.items[i - 1] : "", *b = j ? hyp->words.items[j - 1] : "";
+            if (i && j && D(i, j) == D(i - 1, j - 1) + word_distance(a, b)) {
+                if (D(i, j) != D(i - 1, j - 1))
+                    fprintf(words_out, "%zu\t%s\t%s\n", D(i, j) - D(i - 1, j - 1), a, b);
+                i--, j--;
+            } else if (i && D(i, j) == D(i - 1, j) + count_phonemes(a)) {
+                fprintf(words_out, "%zu\t%s\t-\n", count_phonemes(a), a);
+                i--;
+            } else {
+                fprintf(words_out, "%zu\t-\t%s\n", count_phonemes(b), b);
+                j--;
+            }
+        }
+    }
 #undef D
     free(d);
     return r;
@@ -324,12 +345,14 @@ int main(int argc, char **argv)
                                              {"verbose", no_argument, NULL, 'v'},
                                              {"limit", required_argument, NULL, 'l'},
                                              {"keep", required_argument, NULL, 'k'},
+                                             {"words", required_argument, NULL, 'w'},
                                              {NULL, 0, NULL, 0}};
     const char *baseline = NULL;
     bool stages = false, partial = false, pausal = false, verbose = false;
     size_t limit = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "c:spPvl:k:", longopts, NULL)) != -1) {
+    FILE *words = NULL;
+    while ((c = getopt_long(argc, argv, "c:spPvl:k:w:", longopts, NULL)) != -1) {
         switch (c) {
         case 'c': baseline = optarg; break;
         case 's': stages = true; break;
@@ -338,6 +361,10 @@ int main(int argc, char **argv)
         case 'v': verbose = true; break;
         case 'l': limit = (size_t)strtoul(optarg, NULL, 10); break;
         case 'k': keep_percent = (unsigned)strtoul(optarg, NULL, 10); break;
+        case 'w':
+            if (!(words = fopen(optarg, "w")))
+                die("cannot write the --words file");
+            break;
         default: die("usage: per [--check BASELINE] [--stages] [--partial] [--pausal] [--verbose] GOLD...");
         }
     }
@@ -393,8 +420,10 @@ int main(int argc, char **argv)
             phonemes_of(ready.data ? ready.data : "", false, &ref);
             if (verbose)
                 printf("%s:%zu\n  %-28s %s\n", g.path, i + 1, "gold", ready.data);
-            for (size_t k = 0; k < ns; k++)
+            for (size_t k = 0; k < ns; k++) {
+                words_out = k == 1 ? words : NULL; /* nashra as it is */
                 measure(&systems[k], &g.items[i], &ref, verbose);
+            }
             strlist_free(&ref.words);
             buf_free(&ready);
         }
@@ -424,5 +453,7 @@ int main(int argc, char **argv)
         free(g.items);
     }
     synth_shutdown();
+    if (words && fclose(words))
+        die("cannot write the --words file");
     return rc;
 }
