@@ -426,15 +426,20 @@ static bool digest_entry(void *user, const char *words, const char *spelling, co
     return true;
 }
 
+/* Raised with every change to this stage's code that changes what it makes of the same text
+ * with the same settings and data (the rewrite's rules, the diacritizer's decoding), so that
+ * clips cached from an earlier reading are not used for sentences that now read otherwise. */
+#define PRON_CODE_REVISION 2
+
 void pronounce_identity(const pron_options *opts, char out[65])
 {
     const pron_options *o = opts ? opts : &default_options;
     sha256_ctx c;
     sha256_init(&c);
     char settings[128];
-    int n = snprintf(settings, sizeof settings, "lexicon %d rewrite %d latin %d diacritize %d "
-                     "partial %d pausal %.3f;", !o->no_lexicon, !o->no_rewrite,
-                     o->latin_english, !o->no_diacritize, (int)o->partial,
+    int n = snprintf(settings, sizeof settings, "code %d lexicon %d rewrite %d latin %d "
+                     "diacritize %d partial %d pausal %.3f;", PRON_CODE_REVISION, !o->no_lexicon,
+                     !o->no_rewrite, o->latin_english, !o->no_diacritize, (int)o->partial,
                      (double)o->pausal_below);
     sha256_update(&c, settings, (size_t)n);
     if (!o->no_lexicon) {
