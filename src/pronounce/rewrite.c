@@ -231,9 +231,41 @@ static bool only_mark(const letter *l, unsigned mark)
     return l->nmarks == 1 && l->mark[0] == mark;
 }
 
+static bool has_short_vowel(const letter *l)
+{
+    for (unsigned i = 0; i < l->nmarks; i++)
+        if (l->mark[i] >= AR_FATHATAN && l->mark[i] <= AR_KASRA)
+            return true;
+    return false;
+}
+
+/* The article's lam before a sun letter is not said: the letter is doubled instead. At a
+ * word's start (الشَّمْسُ) and after a one-letter proclitic on the alif (وَالشَّمْسُ،
+ * كَالشَّمْسِ), or after لِ alone (لِلشَّمْسِ), espeak-ng 1.51 reads that right; where the
+ * alif or lam is gone from the spelling after one of the steps below, or after وَلِ and فَلِ,
+ * it says the lam (بِلنِّسْبَةِ: b i l n n, وَلِلشَّمْسِ: w a l i l S S). There the lam is left
+ * out too and the sun letter keeps, or gets, its shadda (بِنِّسْبَةِ، وَلِشَّمْسِ). */
+static void drop_article_lam(word *w, size_t lam)
+{
+    if (lam + 1 >= w->n || w->l[lam].cp != AR_LAM || has_short_vowel(&w->l[lam]))
+        return;
+    letter *sun = &w->l[lam + 1];
+    if (!arabic_is_sun_letter(sun->cp) || !has_short_vowel(sun))
+        return;
+    if (!has_mark(sun, AR_SHADDA)) {
+        if (sun->nmarks == LETTER_MAX_MARKS)
+            return;
+        memmove(&sun->mark[1], &sun->mark[0], sun->nmarks * sizeof sun->mark[0]);
+        sun->mark[0] = AR_SHADDA;
+        sun->nmarks++;
+    }
+    drop_letter(w, lam);
+}
+
 /* Wasl alifs that espeak-ng 1.51 reads as a long a: after the article's lam with a kasra
  * (الِاقْتِصَادِ: a l i a: q) and after the preposition بِ (بِالْقَمَرِ: b i a: l). Left out, the
- * words are read as they are said (الِقْتِصَادِ: a l i q; بِلْقَمَرِ: b i l q). */
+ * words are read as they are said (الِقْتِصَادِ: a l i q; بِلْقَمَرِ: b i l q), and after بِ an
+ * article's lam before a sun letter goes with it (above). */
 static void drop_silent_alifs(word *w)
 {
     for (size_t i = 0; i + 2 < w->n && i <= 2; i++) {
@@ -244,23 +276,20 @@ static void drop_silent_alifs(word *w)
             break;
         }
     }
+    bool proclitic = w->n && (w->l[0].cp == AR_WAW || w->l[0].cp == 0x0641); /* و ف */
     for (size_t k = 0; k <= 1 && k + 2 < w->n; k++) {
-        if (k == 1 && w->l[0].cp != AR_WAW && w->l[0].cp != 0x0641)
+        if (k == 1 && !proclitic)
             break;
         if (w->l[k].cp == 0x0628 && only_mark(&w->l[k], AR_KASRA) && w->l[k + 1].cp == AR_ALIF &&
             bare(&w->l[k + 1]) && w->l[k + 2].cp == AR_LAM) {
             drop_letter(w, k + 1);
-            break;
+            drop_article_lam(w, k + 1);
+            return;
         }
     }
-}
-
-static bool has_short_vowel(const letter *l)
-{
-    for (unsigned i = 0; i < l->nmarks; i++)
-        if (l->mark[i] >= AR_FATHATAN && l->mark[i] <= AR_KASRA)
-            return true;
-    return false;
+    /* وَلِلشَّمْسِ: the preposition's lam, then the article's */
+    if (proclitic && w->n > 3 && w->l[1].cp == AR_LAM && only_mark(&w->l[1], AR_KASRA))
+        drop_article_lam(w, 2);
 }
 
 /* A و or ي with its own vowel after a vowel is a consonant, but espeak-ng 1.51 reads it as a
@@ -319,6 +348,41 @@ static bool rewrite_word(const char *s, size_t len, pron_partial partial, buf *o
     return word_emit(&w, out);
 }
 
+/* The name of God, الله, has a long a that its spelling leaves out (a dagger alif, which
+ * writers and the diacritizer rarely give and espeak-ng 1.51 does not read), and espeak-ng
+ * reads it allahi, or allhi where the doubling is not written either. Spelled with the alif
+ * (اللَّاهِ) it is read allaahi, the way it is said; the passes after this one then put that
+ * spelling in the forms espeak-ng needs at the start of a word and after بِ. The word is the
+ * name alone, or with its proclitics (وَاللَّهِ، بِاللَّهِ، لِلَّهِ، وَلِلَّهِ) or the vocative mim
+ * (اللَّهُمَّ); اللَّهْو or اللَّهَجَات are other words. */
+static void spell_the_name(word *w)
+{
+    size_t end = w->n;
+    if (end >= 4 && w->l[end - 1].cp == 0x0645) /* م */
+        end--;
+    if (end < 3 || end >= w->n + 1 || w->n >= WORD_MAX_LETTERS || w->l[end - 1].cp != 0x0647 ||
+        w->l[end - 2].cp != AR_LAM || w->l[end - 3].cp != AR_LAM)
+        return;
+    size_t first = end - 3; /* the article's lam, or the preposition's where the alif went */
+    bool article = first >= 1 && w->l[first - 1].cp == AR_ALIF;
+    size_t clitics = article ? first - 1 : first;
+    if (clitics > 2)
+        return;
+    for (size_t i = 0; i < clitics; i++) {
+        unsigned c = w->l[i].cp;
+        bool conjunction = c == AR_WAW || c == 0x0641;
+        bool preposition = c == 0x0628 || c == 0x0643; /* ب ك */
+        if (!(i == 0 ? conjunction || (preposition && article) : preposition && article))
+            return;
+    }
+    if (article)
+        w->l[first].nmarks = 0;
+    else
+        w->l[first] = (letter){AR_LAM, {AR_KASRA}, 1};
+    w->l[end - 2] = (letter){AR_LAM, {AR_SHADDA, AR_FATHA}, 2};
+    insert_letter(w, end - 1, (letter){AR_ALIF, {0}, 0});
+}
+
 /* espeak-ng's own spellings of a word with marks (see pronounce_espeak). */
 static bool espeak_word(const char *s, size_t len, pron_partial unused, buf *out)
 {
@@ -327,6 +391,7 @@ static bool espeak_word(const char *s, size_t len, pron_partial unused, buf *out
     if (!word_parse(s, len, &w))
         return buf_append(out, s, len);
     if (mark_count(&w)) {
+        spell_the_name(&w);
         sun_letter_after_article(&w);
         double_glides(&w);
         drop_silent_alifs(&w);
