@@ -262,10 +262,23 @@ static void drop_article_lam(word *w, size_t lam)
     drop_letter(w, lam);
 }
 
+/* A one-letter proclitic at k with its vowel: بِ or لِ, or وَ or فَ first in the word. */
+static bool proclitic_at(const word *w, size_t k)
+{
+    const letter *l = &w->l[k];
+    if (l->cp == 0x0628 || l->cp == AR_LAM)
+        return only_mark(l, AR_KASRA);
+    return k == 0 && (l->cp == AR_WAW || l->cp == 0x0641) && only_mark(l, AR_FATHA);
+}
+
 /* Wasl alifs that espeak-ng 1.51 reads as a long a: after the article's lam with a kasra
- * (الِاقْتِصَادِ: a l i a: q) and after the preposition بِ (بِالْقَمَرِ: b i a: l). Left out, the
- * words are read as they are said (الِقْتِصَادِ: a l i q; بِلْقَمَرِ: b i l q), and after بِ an
- * article's lam before a sun letter goes with it (above). */
+ * (الِاقْتِصَادِ: a l i a: q), after the preposition بِ before the article (بِالْقَمَرِ: b i a: l),
+ * and after a proclitic before a word that starts with two consonants (بِاسْمِ: b i a: s m;
+ * وَاسْتَمَرَّ: w a: s t; وَالْتَقَى, whose lam is the verb's and not the article's: w a t a q).
+ * Left out, the words are read as they are said (الِقْتِصَادِ، بِلْقَمَرِ، بِسْمِ، وَسْتَمَرَّ،
+ * وَلْتَقَى), and after بِ an article's lam before a sun letter goes with the alif (above). The
+ * article after وَ or فَ is left alone: espeak-ng reads it right (وَالْقَمَرِ، وَالشَّمْسِ). كَ is
+ * not taken for a proclitic here: كَافَّةُ is one word, its alif long. */
 static void drop_silent_alifs(word *w)
 {
     for (size_t i = 0; i + 2 < w->n && i <= 2; i++) {
@@ -276,20 +289,72 @@ static void drop_silent_alifs(word *w)
             break;
         }
     }
-    bool proclitic = w->n && (w->l[0].cp == AR_WAW || w->l[0].cp == 0x0641); /* و ف */
-    for (size_t k = 0; k <= 1 && k + 2 < w->n; k++) {
-        if (k == 1 && !proclitic)
+    bool conjunction = w->n && (w->l[0].cp == AR_WAW || w->l[0].cp == 0x0641); /* و ف */
+    for (size_t k = 0; k <= 1 && k + 3 < w->n; k++) {
+        if (k == 1 && !conjunction)
             break;
-        if (w->l[k].cp == 0x0628 && only_mark(&w->l[k], AR_KASRA) && w->l[k + 1].cp == AR_ALIF &&
-            bare(&w->l[k + 1]) && w->l[k + 2].cp == AR_LAM) {
-            drop_letter(w, k + 1);
-            drop_article_lam(w, k + 1);
+        if (!proclitic_at(w, k) || w->l[k + 1].cp != AR_ALIF || !bare(&w->l[k + 1]))
+            continue;
+        const letter *next = &w->l[k + 2], *after = &w->l[k + 3];
+        if (next->cp == AR_LAM) {
+            if (w->l[k].cp == 0x0628) { /* بِال */
+                drop_letter(w, k + 1);
+                drop_article_lam(w, k + 1);
+            } else if (only_mark(next, AR_SUKUN) && arabic_is_sun_letter(after->cp) &&
+                       !has_mark(after, AR_SHADDA)) {
+                drop_letter(w, k + 1); /* a lam of the word itself: وَالْتَقَى */
+            }
             return;
         }
+        if (has_mark(next, AR_SUKUN) || (has_mark(next, AR_SHADDA) && has_short_vowel(next)))
+            drop_letter(w, k + 1);
+        return;
     }
     /* وَلِلشَّمْسِ: the preposition's lam, then the article's */
-    if (proclitic && w->n > 3 && w->l[1].cp == AR_LAM && only_mark(&w->l[1], AR_KASRA))
+    if (conjunction && w->n > 3 && w->l[1].cp == AR_LAM && only_mark(&w->l[1], AR_KASRA))
         drop_article_lam(w, 2);
+}
+
+/* The alif written after the و of a plural verb (كَانُوا، قَالُوا، رَمَوْا) is not said, but
+ * espeak-ng 1.51 reads it as a long a (k a: n u: a:); it is left out (كَانُو). */
+static void drop_plural_alif(word *w)
+{
+    size_t n = w->n;
+    if (n < 3 || w->l[n - 1].cp != AR_ALIF || !bare(&w->l[n - 1]) || w->l[n - 2].cp != AR_WAW)
+        return;
+    const letter *waw = &w->l[n - 2], *before = &w->l[n - 3];
+    bool long_u = (bare(waw) || only_mark(waw, AR_SUKUN)) && has_mark(before, AR_DAMMA);
+    bool diphthong = only_mark(waw, AR_SUKUN) && has_mark(before, AR_FATHA);
+    if (long_u || diphthong)
+        drop_letter(w, n - 1);
+}
+
+/* A doubled ي with tanween (صَحَفِيٍّ، دَوْلِيٌّ، سِيَاسِيًّا), even written twice, is still read
+ * as a vowel (i: i n). With the tanween written as its vowel and a nun (صَحَفِيْيِنْ،
+ * دَوْلِيْيُنْ، سِيَاسِيْيَنْ, the last without its alif), espeak-ng reads the consonant: i: j u n,
+ * i: j a n, and i: j i: n, where only the last vowel comes out long. */
+static void spell_glide_tanween(word *w)
+{
+    size_t n = w->n;
+    bool alif = n >= 3 && w->l[n - 1].cp == AR_ALIF && bare(&w->l[n - 1]);
+    if (alif)
+        n--; /* fathatan sits on the letter before the alif */
+    letter *y = &w->l[n - 1];
+    if (n < 3 || y->cp != AR_YA || w->l[n - 2].cp != AR_YA ||
+        !only_mark(&w->l[n - 2], AR_SUKUN) || y->nmarks != 1)
+        return;
+    unsigned vowel = y->mark[0] == AR_FATHATAN   ? AR_FATHA
+                     : y->mark[0] == AR_DAMMATAN ? AR_DAMMA
+                     : y->mark[0] == AR_KASRATAN ? AR_KASRA
+                                                 : 0;
+    if (!vowel || (alif && vowel != AR_FATHA) || (!alif && w->n == WORD_MAX_LETTERS))
+        return;
+    y->mark[0] = vowel;
+    letter nun = {0x0646, {AR_SUKUN}, 1};
+    if (alif)
+        w->l[n] = nun; /* in place of the alif */
+    else
+        w->l[w->n++] = nun;
 }
 
 /* A و or ي with its own vowel after a vowel is a consonant, but espeak-ng 1.51 reads it as a
@@ -394,7 +459,9 @@ static bool espeak_word(const char *s, size_t len, pron_partial unused, buf *out
         spell_the_name(&w);
         sun_letter_after_article(&w);
         double_glides(&w);
+        spell_glide_tanween(&w);
         drop_silent_alifs(&w);
+        drop_plural_alif(&w);
         mark_glides(&w);
     }
     return word_emit(&w, out);
