@@ -329,10 +329,11 @@ static void drop_plural_alif(word *w)
         drop_letter(w, n - 1);
 }
 
-/* A doubled ي with tanween (صَحَفِيٍّ، دَوْلِيٌّ، سِيَاسِيًّا), even written twice, is still read
- * as a vowel (i: i n). With the tanween written as its vowel and a nun (صَحَفِيْيِنْ،
- * دَوْلِيْيُنْ، سِيَاسِيْيَنْ, the last without its alif), espeak-ng reads the consonant: i: j u n,
- * i: j a n, and i: j i: n, where only the last vowel comes out long. */
+/* A ي with tanween is a consonant with its vowel (رَأْيٌ، دَاعِيًا), doubled or not (صَحَفِيٍّ،
+ * سِيَاسِيًّا, written twice above), but espeak-ng 1.51 reads it as a vowel (رَأْيٌ: r a ? i u n;
+ * صَحَفِيْيٍ: i: i n). With the tanween written as its vowel and a nun (رَأْيُنْ، صَحَفِيْيِنْ،
+ * دَاعِيَنْ, the last without its alif) it reads the consonant: ? j u n, i: j i: n (where only
+ * that last vowel comes out long), i j a n. */
 static void spell_glide_tanween(word *w)
 {
     size_t n = w->n;
@@ -340,8 +341,7 @@ static void spell_glide_tanween(word *w)
     if (alif)
         n--; /* fathatan sits on the letter before the alif */
     letter *y = &w->l[n - 1];
-    if (n < 3 || y->cp != AR_YA || w->l[n - 2].cp != AR_YA ||
-        !only_mark(&w->l[n - 2], AR_SUKUN) || y->nmarks != 1)
+    if (n < 2 || y->cp != AR_YA || y->nmarks != 1)
         return;
     unsigned vowel = y->mark[0] == AR_FATHATAN   ? AR_FATHA
                      : y->mark[0] == AR_DAMMATAN ? AR_DAMMA
