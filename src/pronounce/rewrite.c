@@ -329,6 +329,17 @@ static void drop_plural_alif(word *w)
         drop_letter(w, n - 1);
 }
 
+/* A ي with a kasra before the ي of a long i (صَحَفِيِّينَ، مَعَايِيرُ) is read by espeak-ng 1.51
+ * as j i: then another i (j i: i n). Without the second ي it reads j i: (صَحَفِيْيِنَ،
+ * مَعَايِرُ), which is what is said. */
+static void drop_long_i_after_ya(word *w)
+{
+    for (size_t i = 1; i + 1 < w->n; i++)
+        if (w->l[i].cp == AR_YA && only_mark(&w->l[i], AR_KASRA) && w->l[i + 1].cp == AR_YA &&
+            bare(&w->l[i + 1]))
+            drop_letter(w, i + 1);
+}
+
 /* A ي with tanween is a consonant with its vowel (رَأْيٌ، دَاعِيًا), doubled or not (صَحَفِيٍّ،
  * سِيَاسِيًّا, written twice above), but espeak-ng 1.51 reads it as a vowel (رَأْيٌ: r a ? i u n;
  * صَحَفِيْيٍ: i: i n). With the tanween written as its vowel and a nun (رَأْيُنْ، صَحَفِيْيِنْ،
@@ -459,6 +470,7 @@ static bool espeak_word(const char *s, size_t len, pron_partial unused, buf *out
         spell_the_name(&w);
         sun_letter_after_article(&w);
         double_glides(&w);
+        drop_long_i_after_ya(&w);
         spell_glide_tanween(&w);
         drop_silent_alifs(&w);
         drop_plural_alif(&w);
