@@ -329,6 +329,19 @@ static void drop_plural_alif(word *w)
         drop_letter(w, n - 1);
 }
 
+/* A ك with fathatan before the final alif (مُشْتَرَكًا، شَرِيكًا) is read by espeak-ng 1.51 with
+ * its a twice (k a a n), a fault of that letter alone (كِتَابًا: b a n). Written with fatha and
+ * a nun in place of the tanween and the alif (مُشْتَرَكَنْ) it reads k a n. */
+static void spell_kaf_fathatan(word *w)
+{
+    size_t n = w->n;
+    if (n >= 3 && w->l[n - 1].cp == AR_ALIF && bare(&w->l[n - 1]) && w->l[n - 2].cp == 0x0643 &&
+        only_mark(&w->l[n - 2], AR_FATHATAN)) {
+        w->l[n - 2].mark[0] = AR_FATHA;
+        w->l[n - 1] = (letter){0x0646, {AR_SUKUN}, 1};
+    }
+}
+
 /* A ي with a kasra before the ي of a long i (صَحَفِيِّينَ، مَعَايِيرُ) is read by espeak-ng 1.51
  * as j i: then another i (j i: i n). Without the second ي it reads j i: (صَحَفِيْيِنَ،
  * مَعَايِرُ), which is what is said. */
@@ -472,6 +485,7 @@ static bool espeak_word(const char *s, size_t len, pron_partial unused, buf *out
         double_glides(&w);
         drop_long_i_after_ya(&w);
         spell_glide_tanween(&w);
+        spell_kaf_fathatan(&w);
         drop_silent_alifs(&w);
         drop_plural_alif(&w);
         mark_glides(&w);
