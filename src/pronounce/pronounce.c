@@ -429,7 +429,7 @@ static bool digest_entry(void *user, const char *words, const char *spelling, co
 /* Raised with every change to this stage's code that changes what it makes of the same text
  * with the same settings and data (the rewrite's rules, the diacritizer's decoding), so that
  * clips cached from an earlier reading are not used for sentences that now read otherwise. */
-#define PRON_CODE_REVISION 7
+#define PRON_CODE_REVISION 8
 
 void pronounce_identity(const pron_options *opts, char out[65])
 {

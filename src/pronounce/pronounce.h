@@ -102,8 +102,9 @@ bool pronounce_rewrite(const char *text, size_t len, pron_partial partial, buf *
  * nun (رَأْيُنْ، صَحَفِيْيُنْ), else the ي is read as a vowel, and a ي with kasra loses the ي of
  * the long i after it (صَحَفِيْيِنَ), else it is read with an i too many; a ك's fathatan is
  * written as fatha and nun (مُشْتَرَكَنْ), else its a is read twice; a wasl alif after لِ or بِ, or after
- * وَ or فَ before two consonants, is left out (الِقْتِصَادِ، بِلْقَمَرِ، بِسْمِ، وَسْتَمَرَّ), else it
- * is read as a long a, and after بِ, وَلِ or فَلِ the article's lam before a sun letter goes too
+ * وَ or فَ before two consonants, is left out (الِقْتِصَادِ، بِلْقَمَرِ، بِسْمِ، وَسْتَمَرَّ), with the
+ * article's alif after وَ or فَ (وَلِقْتِصَادُ) and a kasra for an article's lam with sukun
+ * there (الْاجْتِمَاعُ), else it is read as a long a, and after بِ, وَلِ or فَلِ the article's lam before a sun letter goes too
  * (بِنِّسْبَةِ، وَلِشَّمْسِ), else it is said; so does the silent alif after a plural verb's و
  * (كَانُو); a و or ي with its own vowel after a vowel gets a tatweel before it (بَـيَانٌ), else it
  * is read as a vowel. */

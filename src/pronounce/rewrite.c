@@ -262,6 +262,24 @@ static void drop_article_lam(word *w, size_t lam)
     drop_letter(w, lam);
 }
 
+/* The article before a word that starts with a wasl alif (الِاجْتِمَاعُ) takes a kasra on its
+ * lam, the alif being silent; written with a sukun there instead (الْاجْتِمَاعُ، الْاِثْنَيْنِ, as
+ * some texts and at times the diacritizer write it) espeak-ng 1.51 reads a long a or a glottal
+ * stop (a l a: dZ t; a l ? i T n). So the lam gets the kasra, and the alif goes below. */
+static void kasra_before_wasl(word *w)
+{
+    long lam = article_lam(w);
+    if (lam < 1 || (size_t)lam + 2 >= w->n)
+        return;
+    letter *l = &w->l[lam], *a = &w->l[lam + 1], *next = &w->l[lam + 2];
+    if (a->cp != AR_ALIF || !(bare(a) || only_mark(a, AR_KASRA)) ||
+        !(bare(l) || only_mark(l, AR_SUKUN)) ||
+        !(has_mark(next, AR_SUKUN) || (has_mark(next, AR_SHADDA) && has_short_vowel(next))))
+        return;
+    *l = (letter){AR_LAM, {AR_KASRA}, 1};
+    a->nmarks = 0;
+}
+
 /* A one-letter proclitic at k with its vowel: بِ or لِ, or وَ or فَ first in the word. */
 static bool proclitic_at(const word *w, size_t k)
 {
@@ -272,7 +290,8 @@ static bool proclitic_at(const word *w, size_t k)
 }
 
 /* Wasl alifs that espeak-ng 1.51 reads as a long a: after the article's lam with a kasra
- * (الِاقْتِصَادِ: a l i a: q), after the preposition بِ before the article (بِالْقَمَرِ: b i a: l),
+ * (الِاقْتِصَادِ: a l i a: q; after وَ the article's alif as well), after the preposition بِ
+ * before the article (بِالْقَمَرِ: b i a: l),
  * and after a proclitic before a word that starts with two consonants (بِاسْمِ: b i a: s m;
  * وَاسْتَمَرَّ: w a: s t; وَالْتَقَى, whose lam is the verb's and not the article's: w a t a q).
  * Left out, the words are read as they are said (الِقْتِصَادِ، بِلْقَمَرِ، بِسْمِ، وَسْتَمَرَّ،
@@ -286,6 +305,10 @@ static void drop_silent_alifs(word *w)
         if ((a->cp == AR_ALIF || a->cp == AR_LAM) && lam->cp == AR_LAM &&
             only_mark(lam, AR_KASRA) && wasl->cp == AR_ALIF && bare(wasl) && i + 3 < w->n) {
             drop_letter(w, i + 2);
+            /* after وَ or فَ the article's own alif is then read as a long a (وَالِقْتِصَادُ:
+             * w a: l i q), so it goes too (وَلِقْتِصَادُ) */
+            if (i == 1 && a->cp == AR_ALIF && (w->l[0].cp == AR_WAW || w->l[0].cp == 0x0641))
+                drop_letter(w, 1);
             break;
         }
     }
@@ -486,6 +509,7 @@ static bool espeak_word(const char *s, size_t len, pron_partial unused, buf *out
         drop_long_i_after_ya(&w);
         spell_glide_tanween(&w);
         spell_kaf_fathatan(&w);
+        kasra_before_wasl(&w);
         drop_silent_alifs(&w);
         drop_plural_alif(&w);
         mark_glides(&w);
