@@ -309,6 +309,28 @@ size_t rule_money_before(xp *x, size_t i, const prefix *p)
     return has_scale ? sc.end : num.end;
 }
 
+/* Whether the words at k say "per cent" (بالمئة، بالمائة، في المئة، في المائة). */
+static bool percent_words(const xp *x, size_t k)
+{
+    if (xp_key_is(x, k, "بالمئة") || xp_key_is(x, k, "بالمائة"))
+        return true;
+    size_t n = xp_next(x, k);
+    return xp_key_is(x, k, "في") && (xp_key_is(x, n, "المئة") || xp_key_is(x, n, "المائة"));
+}
+
+/* A number whose fraction is .5: its whole part and a half (ثَلَاثَةٌ وَنِصْفٌ), or a half
+ * alone (نِصْفٌ). */
+static bool put_and_half(xp *x, const number *num, num_case c)
+{
+    num_noun half = {.singular = numbers_word("half"), .gender = NUM_MASC};
+    number whole = *num;
+    whole.nfrac = 0;
+    whole.frac[0] = '\0';
+    return (!num->value || (xp_put_integer(x, &whole, NUM_MASC, c, false) && xp_space(x) &&
+                            xp_word(x, "and"))) &&
+           numbers_noun(x->out, &half, c);
+}
+
 size_t rule_quantity(xp *x, size_t i, const prefix *p, bool negative)
 {
     number num;
@@ -326,14 +348,24 @@ size_t rule_quantity(xp *x, size_t i, const prefix *p, bool negative)
         return RULE_FAIL;
     x->last_case = c;
 
+    /* A percentage with a half is read as anchors read it: ثَلَاثَةٌ وَنِصْفٌ فِي الْمِئَةِ (3.5%,
+     * 3.5 بالمئة), نِصْفٌ فِي الْمِئَةِ (0.5%); other fractions with فَاصِلَة. */
+    bool half = !negative && num.exact && num.nfrac == 1 && num.frac[0] == '5';
+    if (half && !percent_before && percent_words(x, k))
+        return put_and_half(x, &num, c) ? j : RULE_FAIL;
+
     /* 15%, 15 %, %15 */
     if (percent_before || xp_is_mark(x, k, '%')) {
+        size_t end = percent_before ? j : k + 1;
+        if (half)
+            return put_and_half(x, &num, c) && xp_space(x) && xp_word(x, "percent") ? end
+                                                                                  : RULE_FAIL;
         if (negative && !(xp_word(x, "minus") && xp_space(x)))
             return RULE_FAIL;
         if (!xp_put_number(x, &num, NUM_MASC, negative ? NUM_GEN : c, false) || !xp_space(x) ||
             !xp_word(x, "percent"))
             return RULE_FAIL;
-        return percent_before ? j : k + 1;
+        return end;
     }
 
     /* A year with its era (2015م، 1436 هـ، 500 ق.م), or a unit (5 كم، 30°، م²). */
