@@ -129,6 +129,9 @@ NASHRA_API size_t nashra_lexicon_size(const nashra_lexicon *lexicon);
 #define NASHRA_SPEECH_LATIN_ENGLISH 8u  /* unknown Latin words read by espeak-ng in English
                                            rather than by their Arabic letter names */
 #define NASHRA_SPEECH_NO_DIACRITIZE 16u /* bare letters left for espeak-ng to guess */
+#define NASHRA_SPEECH_PAUSAL 32u        /* case endings the diacritizer gives less than an even
+                                           chance read with sukun (measured worse; offered for
+                                           listening against the default) */
 
 typedef struct nashra_speech {
     const nashra_lexicon *lexicon; /* a user lexicon, winning over the shipped one; or NULL */

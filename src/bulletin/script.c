@@ -58,6 +58,7 @@ pron_options script_pron_options(const nashra_speech *speech)
                           .no_rewrite = (flags & NASHRA_SPEECH_NO_REWRITE) != 0,
                           .latin_english = (flags & NASHRA_SPEECH_LATIN_ENGLISH) != 0,
                           .no_diacritize = (flags & NASHRA_SPEECH_NO_DIACRITIZE) != 0,
+                          .pausal_below = (flags & NASHRA_SPEECH_PAUSAL) ? 0.5f : 0,
                           .partial = PRON_PARTIAL_KEEP};
 }
 

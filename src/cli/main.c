@@ -102,6 +102,8 @@ static const char usage_bulletin_voice[] =
     "                             letter names; english: left to espeak-ng's English\n"
     "      --no-diacritize        leave the short vowels the text lacks to espeak-ng's\n"
     "                             guesses instead of nashra's diacritizer\n"
+    "      --pausal-endings       read the case endings the diacritizer is unsure of\n"
+    "                             with sukun, as at a pause\n"
     "  -q, --quiet                print nothing on success\n"
     "  -h, --help                 show this help and exit\n";
 
@@ -137,6 +139,7 @@ static const char usage_normalize[] =
     "                        names; english: left to espeak-ng's English\n"
     "      --no-diacritize   print the short vowels only where the text, the lexicon or\n"
     "                        the number stage gave them, not the diacritizer's\n"
+    "      --pausal-endings  case endings the diacritizer is unsure of with sukun\n"
     "  -h, --help            show this help and exit\n";
 
 static const char usage_voices[] =
@@ -231,7 +234,7 @@ static int apply_voice(nashra_config *cfg, const char *name)
     return EXIT_OK;
 }
 
-enum { OPT_PLAIN = 256, OPT_PHONEMES, OPT_LEXICON, OPT_LATIN, OPT_NO_DIACRITIZE };
+enum { OPT_PLAIN = 256, OPT_PHONEMES, OPT_LEXICON, OPT_LATIN, OPT_NO_DIACRITIZE, OPT_PAUSAL };
 
 static int cmd_normalize(int argc, char **argv)
 {
@@ -242,6 +245,7 @@ static int cmd_normalize(int argc, char **argv)
         {"lexicon", required_argument, NULL, OPT_LEXICON},
         {"latin", required_argument, NULL, OPT_LATIN},
         {"no-diacritize", no_argument, NULL, OPT_NO_DIACRITIZE},
+        {"pausal-endings", no_argument, NULL, OPT_PAUSAL},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     print_state ps = {0};
@@ -263,6 +267,7 @@ static int cmd_normalize(int argc, char **argv)
                 return EXIT_USAGE;
             break;
         case OPT_NO_DIACRITIZE: cfg.speech_flags |= NASHRA_SPEECH_NO_DIACRITIZE; break;
+        case OPT_PAUSAL: cfg.speech_flags |= NASHRA_SPEECH_PAUSAL; break;
         case 'h': fputs(usage_normalize, stdout); return EXIT_OK;
         default: return cli_error(EXIT_USAGE, "try 'nashra normalize --help'");
         }
@@ -499,6 +504,7 @@ enum {
     OPT_BULLETIN_LEXICON,
     OPT_BULLETIN_LATIN,
     OPT_BULLETIN_NO_DIACRITIZE,
+    OPT_BULLETIN_PAUSAL,
     OPT_HEADLINE_VOICE,
     OPT_RANGE,
     OPT_WORD_GAP,
@@ -655,6 +661,7 @@ static int cmd_bulletin(int argc, char **argv)
         {"lexicon", required_argument, NULL, OPT_BULLETIN_LEXICON},
         {"latin", required_argument, NULL, OPT_BULLETIN_LATIN},
         {"no-diacritize", no_argument, NULL, OPT_BULLETIN_NO_DIACRITIZE},
+        {"pausal-endings", no_argument, NULL, OPT_BULLETIN_PAUSAL},
         {"rundown", required_argument, NULL, OPT_RUNDOWN},
         {"feed", required_argument, NULL, OPT_FEED},
         {"max-stories", required_argument, NULL, OPT_MAX_STORIES},
@@ -747,6 +754,7 @@ static int cmd_bulletin(int argc, char **argv)
         case OPT_BULLETIN_LEXICON: cfg.lexicon = optarg; break;
         case OPT_BULLETIN_LATIN: ok = parse_latin(optarg, &cfg.speech_flags); break;
         case OPT_BULLETIN_NO_DIACRITIZE: cfg.speech_flags |= NASHRA_SPEECH_NO_DIACRITIZE; break;
+        case OPT_BULLETIN_PAUSAL: cfg.speech_flags |= NASHRA_SPEECH_PAUSAL; break;
         case OPT_RUNDOWN: rundown_path = optarg; break;
         case OPT_FEED: feed_path = optarg; break;
         case OPT_MAX_STORIES:

@@ -139,6 +139,39 @@ static void normalize_seed_article(void **state)
     result_free(&t);
 }
 
+/* Short vowels and tanween in s (U+064B..U+0650). */
+static size_t vowel_marks(const char *s)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; p[0] && p[1]; p++)
+        n += p[0] == 0xD9 && p[1] >= 0x8B && p[1] <= 0x90;
+    return n;
+}
+
+/* --pausal-endings: the same words, some of their case endings read with sukun in place of a
+ * vowel, so fewer vowels in all. */
+static void pausal_endings_option(void **state)
+{
+    (void)state;
+    const char *seed = NASHRA_SHARED_DIR "/seed-article.txt";
+    run_result a = run(NULL, "normalize", seed, NULL);
+    run_result b = run(NULL, "normalize", "--pausal-endings", seed, NULL);
+    assert_int_equal(a.status, 0);
+    assert_int_equal(b.status, 0);
+    char *bare_a = strdup(a.out), *bare_b = strdup(b.out);
+    assert_non_null(bare_a);
+    assert_non_null(bare_b);
+    table_strip_marks(bare_a);
+    table_strip_marks(bare_b);
+    assert_string_equal(bare_a, bare_b);
+    assert_true(vowel_marks(b.out) < vowel_marks(a.out));
+    assert_true(vowel_marks(b.out) > vowel_marks(a.out) * 3 / 4); /* endings only */
+    free(bare_a);
+    free(bare_b);
+    result_free(&a);
+    result_free(&b);
+}
+
 static void bulletin_of_seed_article(void **state)
 {
     (void)state;
@@ -285,7 +318,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(help_and_version),
         cmocka_unit_test(usage_errors),
-        cmocka_unit_test(normalize_seed_article),
+        cmocka_unit_test(normalize_seed_article), cmocka_unit_test(pausal_endings_option),
         cmocka_unit_test(bulletin_of_seed_article),
         cmocka_unit_test(bulletin_of_samples),
         cmocka_unit_test(bad_input),
