@@ -387,9 +387,9 @@ static void spell_glide_tanween(word *w)
     bool alif = n >= 3 && w->l[n - 1].cp == AR_ALIF && bare(&w->l[n - 1]);
     if (alif)
         n--; /* fathatan sits on the letter before the alif */
-    letter *y = &w->l[n - 1];
-    if (n < 2 || y->cp != AR_YA || y->nmarks != 1)
+    if (n < 2 || w->l[n - 1].cp != AR_YA || w->l[n - 1].nmarks != 1)
         return;
+    letter *y = &w->l[n - 1];
     unsigned vowel = y->mark[0] == AR_FATHATAN   ? AR_FATHA
                      : y->mark[0] == AR_DAMMATAN ? AR_DAMMA
                      : y->mark[0] == AR_KASRATAN ? AR_KASRA
@@ -472,19 +472,18 @@ static void spell_the_name(word *w)
     size_t end = w->n;
     if (end >= 4 && w->l[end - 1].cp == 0x0645) /* م */
         end--;
-    if (end < 3 || end >= w->n + 1 || w->n >= WORD_MAX_LETTERS || w->l[end - 1].cp != 0x0647 ||
+    if (end < 3 || w->n >= WORD_MAX_LETTERS || w->l[end - 1].cp != 0x0647 ||
         w->l[end - 2].cp != AR_LAM || w->l[end - 3].cp != AR_LAM)
         return;
     size_t first = end - 3; /* the article's lam, or the preposition's where the alif went */
     bool article = first >= 1 && w->l[first - 1].cp == AR_ALIF;
     size_t clitics = article ? first - 1 : first;
-    if (clitics > 2)
-        return;
+    /* وَ or فَ first, then (before the article's alif) بِ or كَ */
     for (size_t i = 0; i < clitics; i++) {
         unsigned c = w->l[i].cp;
-        bool conjunction = c == AR_WAW || c == 0x0641;
-        bool preposition = c == 0x0628 || c == 0x0643; /* ب ك */
-        if (!(i == 0 ? conjunction || (preposition && article) : preposition && article))
+        bool conjunction = i == 0 && (c == AR_WAW || c == 0x0641);
+        bool preposition = article && (c == 0x0628 || c == 0x0643) && i + 1 == clitics;
+        if (clitics > 2 || !(conjunction || preposition))
             return;
     }
     if (article)
