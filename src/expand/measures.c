@@ -318,17 +318,13 @@ static bool percent_words(const xp *x, size_t k)
     return xp_key_is(x, k, "في") && (xp_key_is(x, n, "المئة") || xp_key_is(x, n, "المائة"));
 }
 
-/* A number whose fraction is .5: its whole part and a half (ثَلَاثَةٌ وَنِصْفٌ), or a half
- * alone (نِصْفٌ). */
+/* A number whose fraction is .5: its whole part and a half (ثَلَاثَةٌ وَنِصْفٌ, as rule_fraction
+ * reads 3½), or a half alone (نِصْفٌ). */
 static bool put_and_half(xp *x, const number *num, num_case c)
 {
-    num_noun half = {.singular = numbers_word("half"), .gender = NUM_MASC};
-    number whole = *num;
-    whole.nfrac = 0;
-    whole.frac[0] = '\0';
-    return (!num->value || (xp_put_integer(x, &whole, NUM_MASC, c, false) && xp_space(x) &&
+    return (!num->value || (xp_put_integer(x, num, NUM_MASC, c, false) && xp_space(x) &&
                             xp_word(x, "and"))) &&
-           numbers_noun(x->out, &half, c);
+           put_fraction(x, 1, 2, c, false);
 }
 
 size_t rule_quantity(xp *x, size_t i, const prefix *p, bool negative)
