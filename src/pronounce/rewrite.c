@@ -86,9 +86,15 @@ static void drop_letter(word *w, size_t i)
     w->n--;
 }
 
+/* وَ or فَ, which come before any other proclitic */
+static bool is_conjunction(unsigned cp)
+{
+    return cp == AR_WAW || cp == AR_FA;
+}
+
 static bool is_clitic(unsigned cp)
 {
-    return cp == AR_WAW || cp == 0x0641 || cp == 0x0628 || cp == 0x0643 || cp == AR_LAM;
+    return is_conjunction(cp) || cp == AR_BA || cp == AR_KAF || cp == AR_LAM;
 }
 
 /* The index of the lam of an article the word starts with (ال, وال, بال, وبال, and لل where
@@ -284,9 +290,9 @@ static void kasra_before_wasl(word *w)
 static bool proclitic_at(const word *w, size_t k)
 {
     const letter *l = &w->l[k];
-    if (l->cp == 0x0628 || l->cp == AR_LAM)
+    if (l->cp == AR_BA || l->cp == AR_LAM)
         return only_mark(l, AR_KASRA);
-    return k == 0 && (l->cp == AR_WAW || l->cp == 0x0641) && only_mark(l, AR_FATHA);
+    return k == 0 && is_conjunction(l->cp) && only_mark(l, AR_FATHA);
 }
 
 /* Wasl alifs that espeak-ng 1.51 reads as a long a: after the article's lam with a kasra
@@ -307,12 +313,12 @@ static void drop_silent_alifs(word *w)
             drop_letter(w, i + 2);
             /* after وَ or فَ the article's own alif is then read as a long a (وَالِقْتِصَادُ:
              * w a: l i q), so it goes too (وَلِقْتِصَادُ) */
-            if (i == 1 && a->cp == AR_ALIF && (w->l[0].cp == AR_WAW || w->l[0].cp == 0x0641))
+            if (i == 1 && a->cp == AR_ALIF && is_conjunction(w->l[0].cp))
                 drop_letter(w, 1);
             break;
         }
     }
-    bool conjunction = w->n && (w->l[0].cp == AR_WAW || w->l[0].cp == 0x0641); /* و ف */
+    bool conjunction = w->n && is_conjunction(w->l[0].cp);
     for (size_t k = 0; k <= 1 && k + 3 < w->n; k++) {
         if (k == 1 && !conjunction)
             break;
@@ -320,7 +326,7 @@ static void drop_silent_alifs(word *w)
             continue;
         const letter *next = &w->l[k + 2], *after = &w->l[k + 3];
         if (next->cp == AR_LAM) {
-            if (w->l[k].cp == 0x0628) { /* بِال */
+            if (w->l[k].cp == AR_BA) { /* بِال */
                 drop_letter(w, k + 1);
                 drop_article_lam(w, k + 1);
             } else if (only_mark(next, AR_SUKUN) && arabic_is_sun_letter(after->cp) &&
@@ -352,19 +358,6 @@ static void drop_plural_alif(word *w)
         drop_letter(w, n - 1);
 }
 
-/* A ك with fathatan before the final alif (مُشْتَرَكًا، شَرِيكًا) is read by espeak-ng 1.51 with
- * its a twice (k a a n), a fault of that letter alone (كِتَابًا: b a n). Written with fatha and
- * a nun in place of the tanween and the alif (مُشْتَرَكَنْ) it reads k a n. */
-static void spell_kaf_fathatan(word *w)
-{
-    size_t n = w->n;
-    if (n >= 3 && w->l[n - 1].cp == AR_ALIF && bare(&w->l[n - 1]) && w->l[n - 2].cp == 0x0643 &&
-        only_mark(&w->l[n - 2], AR_FATHATAN)) {
-        w->l[n - 2].mark[0] = AR_FATHA;
-        w->l[n - 1] = (letter){0x0646, {AR_SUKUN}, 1};
-    }
-}
-
 /* A ي with a kasra before the ي of a long i (صَحَفِيِّينَ، مَعَايِيرُ) is read by espeak-ng 1.51
  * as j i: then another i (j i: i n). Without the second ي it reads j i: (صَحَفِيْيِنَ،
  * مَعَايِرُ), which is what is said. */
@@ -376,28 +369,33 @@ static void drop_long_i_after_ya(word *w)
             drop_letter(w, i + 1);
 }
 
-/* A ي with tanween is a consonant with its vowel (رَأْيٌ، دَاعِيًا), doubled or not (صَحَفِيٍّ،
- * سِيَاسِيًّا, written twice above), but espeak-ng 1.51 reads it as a vowel (رَأْيٌ: r a ? i u n;
- * صَحَفِيْيٍ: i: i n). With the tanween written as its vowel and a nun (رَأْيُنْ، صَحَفِيْيِنْ،
- * دَاعِيَنْ, the last without its alif) it reads the consonant: ? j u n, i: j i: n (where only
- * that last vowel comes out long), i j a n. */
-static void spell_glide_tanween(word *w)
+/* Two word-final tanween that espeak-ng 1.51 misreads are written as their short vowel and a
+ * nun with sukun, in place of the alif of fathatan:
+ * - on a ي, a consonant with its vowel (رَأْيٌ، دَاعِيًا), doubled or not (صَحَفِيٍّ، سِيَاسِيًّا,
+ *   written twice above), which espeak-ng reads as a vowel (رَأْيٌ: r a ? i u n; صَحَفِيْيٍ:
+ *   i: i n); written رَأْيُنْ، صَحَفِيْيِنْ، دَاعِيَنْ it reads ? j u n, i: j i: n (only that last
+ *   vowel long), i j a n;
+ * - fathatan on a ك, whose a it reads twice (مُشْتَرَكًا: k a a n, where كِتَابًا is b a n);
+ *   written مُشْتَرَكَنْ it reads k a n. */
+static void spell_tanween_with_nun(word *w)
 {
     size_t n = w->n;
     bool alif = n >= 3 && w->l[n - 1].cp == AR_ALIF && bare(&w->l[n - 1]);
     if (alif)
         n--; /* fathatan sits on the letter before the alif */
-    if (n < 2 || w->l[n - 1].cp != AR_YA || w->l[n - 1].nmarks != 1)
+    if (n < 2 || w->l[n - 1].nmarks != 1)
         return;
-    letter *y = &w->l[n - 1];
-    unsigned vowel = y->mark[0] == AR_FATHATAN   ? AR_FATHA
-                     : y->mark[0] == AR_DAMMATAN ? AR_DAMMA
-                     : y->mark[0] == AR_KASRATAN ? AR_KASRA
+    letter *l = &w->l[n - 1];
+    unsigned vowel = l->mark[0] == AR_FATHATAN   ? AR_FATHA
+                     : l->mark[0] == AR_DAMMATAN ? AR_DAMMA
+                     : l->mark[0] == AR_KASRATAN ? AR_KASRA
                                                  : 0;
-    if (!vowel || (alif && vowel != AR_FATHA) || (!alif && w->n == WORD_MAX_LETTERS))
+    bool misread = l->cp == AR_YA || (l->cp == AR_KAF && vowel == AR_FATHA);
+    if (!vowel || !misread || (alif && vowel != AR_FATHA) ||
+        (!alif && w->n == WORD_MAX_LETTERS))
         return;
-    y->mark[0] = vowel;
-    letter nun = {0x0646, {AR_SUKUN}, 1};
+    l->mark[0] = vowel;
+    letter nun = {AR_NUN, {AR_SUKUN}, 1};
     if (alif)
         w->l[n] = nun; /* in place of the alif */
     else
@@ -470,9 +468,9 @@ static bool rewrite_word(const char *s, size_t len, pron_partial partial, buf *o
 static void spell_the_name(word *w)
 {
     size_t end = w->n;
-    if (end >= 4 && w->l[end - 1].cp == 0x0645) /* م */
+    if (end >= 4 && w->l[end - 1].cp == AR_MEEM)
         end--;
-    if (end < 3 || w->n >= WORD_MAX_LETTERS || w->l[end - 1].cp != 0x0647 ||
+    if (end < 3 || w->n >= WORD_MAX_LETTERS || w->l[end - 1].cp != AR_HEH ||
         w->l[end - 2].cp != AR_LAM || w->l[end - 3].cp != AR_LAM)
         return;
     size_t first = end - 3; /* the article's lam, or the preposition's where the alif went */
@@ -481,8 +479,8 @@ static void spell_the_name(word *w)
     /* وَ or فَ first, then (before the article's alif) بِ or كَ */
     for (size_t i = 0; i < clitics; i++) {
         unsigned c = w->l[i].cp;
-        bool conjunction = i == 0 && (c == AR_WAW || c == 0x0641);
-        bool preposition = article && (c == 0x0628 || c == 0x0643) && i + 1 == clitics;
+        bool conjunction = i == 0 && is_conjunction(c);
+        bool preposition = article && (c == AR_BA || c == AR_KAF) && i + 1 == clitics;
         if (clitics > 2 || !(conjunction || preposition))
             return;
     }
@@ -506,8 +504,7 @@ static bool espeak_word(const char *s, size_t len, pron_partial unused, buf *out
         sun_letter_after_article(&w);
         double_glides(&w);
         drop_long_i_after_ya(&w);
-        spell_glide_tanween(&w);
-        spell_kaf_fathatan(&w);
+        spell_tanween_with_nun(&w);
         kasra_before_wasl(&w);
         drop_silent_alifs(&w);
         drop_plural_alif(&w);
