@@ -125,8 +125,9 @@ static void true_peak_block(true_peak *t, const float *frames, size_t n)
  * takes every slot in order, so the figures are the same as measuring in line. The threads
  * start with the first frames (a process that forks its workers before that never forks with
  * them running) and with every signal blocked, so that signals reach the threads that wait for
- * them. Where they cannot start, the meter measures in line. */
-/* Slots of 65,536 frames (about 3 s at 22,050 Hz): eight of them hold some 24 s of audio, so
+ * them. Where they cannot start, the meter measures in line.
+ *
+ * Slots of 65,536 frames (about 3 s at 22,050 Hz): eight of them hold some 24 s of audio, so
  * the producer seldom waits for a free one when a long sentence arrives at once, and the
  * threads wake about once a slot. Slots of 8,192 frames cost a one-job bulletin of 93 minutes
  * about 0.7 s of its 6.8 s (waits and wake-ups), 131,072 did no better than 65,536; the ring
