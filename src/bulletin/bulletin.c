@@ -299,27 +299,28 @@ static double seconds_since(const struct timespec *t0)
     return (double)(t.tv_sec - t0->tv_sec) + (t.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-/* One sentence's raw synthesizer output into out (cleared first): the cache's copy, or a new
- * one (the pronunciation stage, then the synthesizer), which is then stored. text is the
- * sentence's spoken form; the cache's identity covers what the pronunciation stage adds. Runs
- * in workers as well as in this process. */
-static nashra_status produce_clip(void *ctx, const char *text, const synth_params *p, clip *out,
-                                  unsigned *flags, nashra_error *err)
+/* One sentence's raw synthesizer output into out from the cache: false when it has none (a
+ * damaged entry is removed). text is the sentence's spoken form; the cache's identity covers
+ * what the pronunciation stage adds. Runs in this process only, so that its counts are here. */
+static bool lookup_clip(void *ctx, const char *text, const synth_params *p, clip *out)
 {
     clip_source *src = ctx;
+    if (!src->cache)
+        return false;
     unsigned char key[CACHE_KEY_BYTES];
+    cache_key(src->cache, text, p->voice, p->rate, p->pitch, p->range, p->word_gap, key);
+    return cache_get(src->cache, key, src->rate, out) == CACHE_HIT;
+}
+
+/* One sentence's raw synthesizer output into out (cleared first), made anew: the
+ * pronunciation stage, then the synthesizer; stored in the cache when there is one. Runs in
+ * workers as well as in this process, after lookup_clip has missed. */
+static nashra_status make_clip(void *ctx, const char *text, const synth_params *p, clip *out,
+                               unsigned *flags, nashra_error *err)
+{
+    clip_source *src = ctx;
     *flags = 0;
     clip_clear(out);
-    if (src->cache) {
-        cache_key(src->cache, text, p->voice, p->rate, p->pitch, p->range, p->word_gap, key);
-        cache_found found = cache_get(src->cache, key, src->rate, out);
-        if (found == CACHE_DAMAGED)
-            *flags |= JOBS_CACHE_REPAIRED;
-        if (found == CACHE_HIT) {
-            *flags |= JOBS_CACHE_HIT;
-            return NASHRA_OK;
-        }
-    }
     buf ready = BUF_INIT;
     nashra_status rc = pronounce_sentence(text, &src->pron, &ready, err);
     if (!rc)
@@ -327,8 +328,12 @@ static nashra_status produce_clip(void *ctx, const char *text, const synth_param
     if (!rc && ready.len)
         rc = synth_say(ready.data, out, err);
     buf_free(&ready);
-    if (!rc && src->cache && cache_put(src->cache, key, src->rate, out->samples, out->len))
-        *flags |= JOBS_CACHE_STORED;
+    if (!rc && src->cache) {
+        unsigned char key[CACHE_KEY_BYTES];
+        cache_key(src->cache, text, p->voice, p->rate, p->pitch, p->range, p->word_gap, key);
+        if (cache_put(src->cache, key, src->rate, out->samples, out->len))
+            *flags |= JOBS_CACHE_STORED;
+    }
     return rc;
 }
 
@@ -378,8 +383,8 @@ static nashra_status start_jobs(nashra_bulletin *b, nashra_error *err)
         note(b, NASHRA_LOG_INFO, "synthesis in this process (1 job)");
         return NASHRA_OK;
     }
-    nashra_status rc = jobs_create(jobs, produce_clip, &b->source, b->config.cancel, &b->pool,
-                                   err);
+    nashra_status rc = jobs_create(jobs, make_clip, lookup_clip, &b->source, b->config.cancel,
+                                   &b->pool, err);
     if (rc)
         return rc;
     char pids[512];
@@ -552,11 +557,10 @@ static nashra_status speak_one(nashra_bulletin *b, const pending *s, nashra_erro
     unsigned flags = 0;
     if (!rc && b->pool) {
         rc = jobs_take(b->pool, &b->clip, &flags, err);
-        if (!rc && b->source.cache)
-            cache_count(b->source.cache, flags & JOBS_CACHE_HIT, flags & JOBS_CACHE_STORED,
-                        flags & JOBS_CACHE_REPAIRED);
-    } else if (!rc) {
-        rc = produce_clip(&b->source, s->text, params_for(b, s->part), &b->clip, &flags, err);
+        if (!rc && (flags & JOBS_CACHE_STORED))
+            cache_count_stored(b->source.cache);
+    } else if (!rc && !lookup_clip(&b->source, s->text, params_for(b, s->part), &b->clip)) {
+        rc = make_clip(&b->source, s->text, params_for(b, s->part), &b->clip, &flags, err);
     }
     if (rc)
         return rc;
@@ -699,7 +703,7 @@ void nashra_story_options_init(nashra_story_options *o)
 }
 
 /* The text stages' options for this bulletin. They run up to the spoken forms only
- * (script_article and script_text with pronounce false): produce_clip runs the pronunciation
+ * (script_article and script_text with pronounce false): make_clip runs the pronunciation
  * stage. */
 static nashra_speech speech_of(const nashra_bulletin *b)
 {

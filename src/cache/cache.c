@@ -151,16 +151,9 @@ const cache_stats *cache_get_stats(const clip_cache *c)
     return &c->stats;
 }
 
-void cache_count(clip_cache *c, bool hit, bool stored, bool repaired)
+void cache_count_stored(clip_cache *c)
 {
-    if (repaired)
-        c->stats.corrupt++;
-    if (hit)
-        c->stats.hits++;
-    else
-        c->stats.misses++;
-    if (stored)
-        c->stats.stored++;
+    c->stats.stored++;
 }
 
 void cache_key(const clip_cache *c, const char *text, const char *voice, int rate, int pitch,

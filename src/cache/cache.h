@@ -83,9 +83,8 @@ size_t cache_trim(clip_cache *cache);
 /* What this process did with the cache so far. */
 const cache_stats *cache_get_stats(const clip_cache *cache);
 
-/* Counts what another process (a worker) did with the same folder: a hit or a miss, an entry
- * stored, a damaged entry removed. */
-void cache_count(clip_cache *cache, bool hit, bool stored, bool repaired);
+/* Counts an entry that another process (a worker) stored in the same folder. */
+void cache_count_stored(clip_cache *cache);
 
 /* The file of key, into out (cap bytes). */
 void cache_entry_path(const clip_cache *cache, const unsigned char key[CACHE_KEY_BYTES],

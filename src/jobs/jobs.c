@@ -55,6 +55,7 @@ typedef struct request {
     char *text;
     char voice[MAX_VOICE];
     int rate, pitch, range, word_gap;
+    bool looked_up; /* lookup has missed it already */
 } request;
 
 typedef struct slot {
@@ -75,6 +76,8 @@ struct jobs_pool {
     uint64_t next_take;
     slot slots[JOBS_WINDOW];
     uint64_t window;         /* sentences handed out beyond next_take, at most JOBS_WINDOW */
+    jobs_lookup_fn lookup;   /* NULL: every sentence goes to a worker */
+    void *ctx;
     const volatile sig_atomic_t *cancel;
     nashra_status broken;    /* a worker failed: every later call fails the same way */
     char broken_message[sizeof ((nashra_error *)0)->message];
@@ -227,10 +230,42 @@ static nashra_status worker_lost(jobs_pool *p, size_t i)
                       i + 1, (long)r, WEXITSTATUS(ws));
 }
 
-/* Hands queued sentences to the least busy workers, within the window. */
+/* The queue's head is done with: it has the next number. */
+static void pop_request(jobs_pool *p)
+{
+    free(p->queue[p->qhead].text);
+    p->queue[p->qhead].text = NULL;
+    p->qhead++;
+    p->next_dispatch++;
+}
+
+/* Answers the queue's head here when lookup can: true when it did. */
+static bool look_up(jobs_pool *p)
+{
+    request *q = &p->queue[p->qhead];
+    if (!p->lookup || q->looked_up)
+        return false;
+    q->looked_up = true;
+    slot *s = &p->slots[p->next_dispatch % JOBS_WINDOW];
+    const synth_params params = {q->voice, q->rate, q->pitch, q->range, q->word_gap};
+    if (!p->lookup(p->ctx, q->text, &params, &s->samples)) {
+        clip_clear(&s->samples);
+        return false;
+    }
+    s->ready = true;
+    s->status = NASHRA_OK;
+    s->flags = 0;
+    pop_request(p);
+    return true;
+}
+
+/* Hands queued sentences to the least busy workers, within the window, once lookup has
+ * missed them. */
 static nashra_status dispatch(jobs_pool *p)
 {
     while (p->qhead < p->qlen && p->next_dispatch < p->next_take + p->window) {
+        if (look_up(p))
+            continue;
         size_t best = p->count;
         for (size_t i = 0; i < p->count; i++)
             if (p->workers[i].fd >= 0 && p->workers[i].inflight < PER_WORKER &&
@@ -246,10 +281,7 @@ static nashra_status dispatch(jobs_pool *p)
         if (!buf_append(&w->out, (const char *)&h, sizeof h) ||
             !buf_append(&w->out, q->voice, vlen) || !buf_append(&w->out, q->text, tlen))
             return set_broken(p, NASHRA_ENOMEM, "out of memory");
-        free(q->text);
-        q->text = NULL;
-        p->qhead++;
-        p->next_dispatch++;
+        pop_request(p);
         w->inflight++;
     }
     if (p->qhead == p->qlen)
@@ -395,7 +427,7 @@ static void close_inherited(int keep)
     close_range((unsigned)keep + 1, ~0u, 0);
 }
 
-nashra_status jobs_create(int workers, jobs_work_fn work, void *ctx,
+nashra_status jobs_create(int workers, jobs_work_fn work, jobs_lookup_fn lookup, void *ctx,
                           const volatile sig_atomic_t *cancel, jobs_pool **out,
                           nashra_error *err)
 {
@@ -409,6 +441,8 @@ nashra_status jobs_create(int workers, jobs_work_fn work, void *ctx,
         return error_set(err, NASHRA_ENOMEM, "out of memory");
     }
     p->cancel = cancel;
+    p->lookup = lookup;
+    p->ctx = ctx;
     /* Enough to keep every worker busy, and no more clips than that held at once. */
     p->window = (uint64_t)workers * (PER_WORKER + 1);
     if (p->window < 8)
@@ -482,6 +516,7 @@ nashra_status jobs_submit(jobs_pool *p, const char *text, const synth_params *pa
     q->pitch = params->pitch;
     q->range = params->range;
     q->word_gap = params->word_gap;
+    q->looked_up = false;
     p->qlen++;
     p->next_submit++;
     /* Start the workers at once; nothing waits here. */

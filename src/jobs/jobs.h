@@ -28,14 +28,19 @@
 #define JOBS_MAX 64
 
 /* Flags a worker returns with a clip. */
-#define JOBS_CACHE_HIT 1u    /* the clip came from the cache */
-#define JOBS_CACHE_STORED 2u /* the clip was synthesized and stored in the cache */
-#define JOBS_CACHE_REPAIRED 4u /* a damaged cache entry was found and removed */
+#define JOBS_CACHE_STORED 1u /* the clip was synthesized and stored in the cache */
 
 /* What a worker does with one sentence, in the worker process: clears out and fills it with
  * the sentence's raw synthesizer samples. */
 typedef nashra_status (*jobs_work_fn)(void *ctx, const char *text, const synth_params *params,
                                       clip *out, unsigned *flags, nashra_error *err);
+
+/* What the pool tries first for each sentence, in this process, as it comes to be handed out
+ * (a cache lookup): true when it has filled out with the clip, so that no worker is asked. A
+ * clip that only has to be read is read once here, rather than read in a worker and copied
+ * through its socket. */
+typedef bool (*jobs_lookup_fn)(void *ctx, const char *text, const synth_params *params,
+                               clip *out);
 
 typedef struct jobs_pool jobs_pool;
 
@@ -43,10 +48,11 @@ typedef struct jobs_pool jobs_pool;
 int jobs_available_cores(void);
 
 /*
- * Forks worker processes that each run work(ctx, ...) for the sentences they are given.
- * When cancel is not NULL and becomes non-zero, waiting calls return NASHRA_ECANCELED.
+ * Forks worker processes that each run work(ctx, ...) for the sentences they are given, those
+ * that lookup(ctx, ...) does not answer first (lookup may be NULL). When cancel is not NULL
+ * and becomes non-zero, waiting calls return NASHRA_ECANCELED.
  */
-nashra_status jobs_create(int workers, jobs_work_fn work, void *ctx,
+nashra_status jobs_create(int workers, jobs_work_fn work, jobs_lookup_fn lookup, void *ctx,
                           const volatile sig_atomic_t *cancel, jobs_pool **out,
                           nashra_error *err);
 

@@ -57,7 +57,7 @@ static void in_order(void **state)
     (void)state;
     jobs_pool *p = NULL;
     nashra_error err = {0};
-    assert_int_equal(jobs_create(3, fake_work, NULL, NULL, &p, &err), NASHRA_OK);
+    assert_int_equal(jobs_create(3, fake_work, NULL, NULL, NULL, &p, &err), NASHRA_OK);
     assert_int_equal(jobs_worker_count(p), 3);
     enum { N = 400 };
     char text[64];
@@ -91,12 +91,65 @@ static void in_order(void **state)
     jobs_destroy(p);
 }
 
+/* Answers the sentences whose number is a multiple of 3 here, as a cache would, counting the
+ * calls; the others are left to the workers. */
+static int lookups;
+
+static bool fake_lookup(void *ctx, const char *text, const synth_params *p, clip *out)
+{
+    (void)ctx;
+    lookups++;
+    const char *space = strrchr(text, ' ');
+    if (!space || atoi(space + 1) % 3 != 0)
+        return false;
+    clip_clear(out);
+    int16_t head[2] = {(int16_t)p->rate, (int16_t)(getpid() & 0x7fff)};
+    clip_append(out, head, 2);
+    for (const char *s = text; *s; s++) {
+        int16_t v = (unsigned char)*s;
+        clip_append(out, &v, 1);
+    }
+    return true;
+}
+
+static void lookups_answered_here_keep_their_place(void **state)
+{
+    (void)state;
+    jobs_pool *p = NULL;
+    nashra_error err = {0};
+    lookups = 0;
+    assert_int_equal(jobs_create(2, fake_work, fake_lookup, NULL, NULL, &p, &err), NASHRA_OK);
+    enum { N = 90 };
+    char text[64];
+    for (int i = 0; i < N; i++) {
+        snprintf(text, sizeof text, "%s %d", i % 5 == 0 ? "slow" : "sentence", i);
+        synth_params q = params;
+        q.rate = 100 + i;
+        assert_int_equal(jobs_submit(p, text, &q, &err), NASHRA_OK);
+    }
+    clip c = CLIP_INIT;
+    for (int i = 0; i < N; i++) {
+        unsigned flags = 99;
+        assert_int_equal(jobs_take(p, &c, &flags, &err), NASHRA_OK);
+        snprintf(text, sizeof text, "%s %d", i % 5 == 0 ? "slow" : "sentence", i);
+        check_clip(&c, text, 100 + i);
+        /* Answered here (this pid, no flags) or made by a worker (another pid, stored). */
+        bool here = i % 3 == 0;
+        assert_int_equal(c.samples[1] == (getpid() & 0x7fff), here);
+        assert_int_equal(flags, here ? 0u : JOBS_CACHE_STORED);
+    }
+    /* Each sentence was looked up once, however long it waited for a worker. */
+    assert_int_equal(lookups, N);
+    clip_free(&c);
+    jobs_destroy(p);
+}
+
 static void errors_belong_to_their_sentence(void **state)
 {
     (void)state;
     jobs_pool *p = NULL;
     nashra_error err = {0};
-    assert_int_equal(jobs_create(2, fake_work, NULL, NULL, &p, &err), NASHRA_OK);
+    assert_int_equal(jobs_create(2, fake_work, NULL, NULL, NULL, &p, &err), NASHRA_OK);
     const char *texts[] = {"one", "two", "fail", "four"};
     for (int i = 0; i < 4; i++)
         assert_int_equal(jobs_submit(p, texts[i], &params, &err), NASHRA_OK);
@@ -119,7 +172,7 @@ static void discarding(void **state)
     (void)state;
     jobs_pool *p = NULL;
     nashra_error err = {0};
-    assert_int_equal(jobs_create(2, fake_work, NULL, NULL, &p, &err), NASHRA_OK);
+    assert_int_equal(jobs_create(2, fake_work, NULL, NULL, NULL, &p, &err), NASHRA_OK);
     for (int i = 0; i < 20; i++)
         assert_int_equal(jobs_submit(p, "slow and forgotten", &params, &err), NASHRA_OK);
     clip c = CLIP_INIT;
@@ -138,7 +191,7 @@ static void a_dead_worker_fails_the_pool(void **state)
     (void)state;
     jobs_pool *p = NULL;
     nashra_error err = {0};
-    assert_int_equal(jobs_create(2, fake_work, NULL, NULL, &p, &err), NASHRA_OK);
+    assert_int_equal(jobs_create(2, fake_work, NULL, NULL, NULL, &p, &err), NASHRA_OK);
     assert_int_equal(jobs_submit(p, "one", &params, &err), NASHRA_OK);
     /* The death may already show while sentences are submitted. */
     nashra_status st = jobs_submit(p, "die", &params, &err);
@@ -162,7 +215,7 @@ static void killed_from_outside(void **state)
     (void)state;
     jobs_pool *p = NULL;
     nashra_error err = {0};
-    assert_int_equal(jobs_create(2, fake_work, NULL, NULL, &p, &err), NASHRA_OK);
+    assert_int_equal(jobs_create(2, fake_work, NULL, NULL, NULL, &p, &err), NASHRA_OK);
     pid_t victim = jobs_worker_pid(p, 1);
     assert_int_equal(kill(victim, SIGKILL), 0);
     for (int i = 0; i < 30; i++)
@@ -189,7 +242,7 @@ static void canceled(void **state)
     jobs_pool *p = NULL;
     nashra_error err = {0};
     stop = 0;
-    assert_int_equal(jobs_create(2, fake_work, NULL, &stop, &p, &err), NASHRA_OK);
+    assert_int_equal(jobs_create(2, fake_work, NULL, NULL, &stop, &p, &err), NASHRA_OK);
     assert_int_equal(jobs_submit(p, "slow", &params, &err), NASHRA_OK);
     stop = 1;
     clip c = CLIP_INIT;
@@ -203,8 +256,8 @@ static void bad_counts(void **state)
     (void)state;
     jobs_pool *p = NULL;
     nashra_error err = {0};
-    assert_int_equal(jobs_create(0, fake_work, NULL, NULL, &p, &err), NASHRA_EINVAL);
-    assert_int_equal(jobs_create(JOBS_MAX + 1, fake_work, NULL, NULL, &p, &err), NASHRA_EINVAL);
+    assert_int_equal(jobs_create(0, fake_work, NULL, NULL, NULL, &p, &err), NASHRA_EINVAL);
+    assert_int_equal(jobs_create(JOBS_MAX + 1, fake_work, NULL, NULL, NULL, &p, &err), NASHRA_EINVAL);
     assert_null(p);
     assert_true(jobs_available_cores() >= 1);
     jobs_destroy(NULL);
@@ -214,6 +267,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(in_order),
+        cmocka_unit_test(lookups_answered_here_keep_their_place),
         cmocka_unit_test(errors_belong_to_their_sentence),
         cmocka_unit_test(discarding),
         cmocka_unit_test(a_dead_worker_fails_the_pool),
