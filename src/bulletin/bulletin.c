@@ -18,6 +18,7 @@
 #include "audio/output.h"
 #include "audio/render.h"
 #include "audio/resample.h"
+#include "bulletin/ahead.h"
 #include "bulletin/layout.h"
 #include "bulletin/mix.h"
 #include "bulletin/profile.h"
@@ -97,6 +98,7 @@ struct nashra_bulletin {
     /* Where clips come from: */
     clip_source source;     /* source.cache: NULL without a cache */
     jobs_pool *pool;        /* NULL with one job */
+    bool pronounce_ahead;   /* one job, and another processor for the pronunciation stage */
     size_t spoken;          /* sentences rendered */
     struct timespec started;
     /* After finishing: */
@@ -312,9 +314,29 @@ static bool lookup_clip(void *ctx, const char *text, const synth_params *p, clip
     return cache_get(src->cache, key, src->rate, out) == CACHE_HIT;
 }
 
+/* The clip of a sentence (text, its spoken form) from its pronounced form (ready, what the
+ * synthesizer reads), into out (cleared first); stored in the cache when there is one. */
+static nashra_status synth_clip(clip_source *src, const char *text, const buf *ready,
+                                const synth_params *p, clip *out, unsigned *flags,
+                                nashra_error *err)
+{
+    *flags = 0;
+    clip_clear(out);
+    nashra_status rc = synth_setup(p, err);
+    if (!rc && ready->len)
+        rc = synth_say(ready->data, out, err);
+    if (!rc && src->cache) {
+        unsigned char key[CACHE_KEY_BYTES];
+        cache_key(src->cache, text, p->voice, p->rate, p->pitch, p->range, p->word_gap, key);
+        if (cache_put(src->cache, key, src->rate, out->samples, out->len))
+            *flags |= JOBS_CACHE_STORED;
+    }
+    return rc;
+}
+
 /* One sentence's raw synthesizer output into out (cleared first), made anew: the
- * pronunciation stage, then the synthesizer; stored in the cache when there is one. Runs in
- * workers as well as in this process, after lookup_clip has missed. */
+ * pronunciation stage, then the synthesizer (synth_clip). Runs in workers as well as in this
+ * process, after lookup_clip has missed. */
 static nashra_status make_clip(void *ctx, const char *text, const synth_params *p, clip *out,
                                unsigned *flags, nashra_error *err)
 {
@@ -324,16 +346,8 @@ static nashra_status make_clip(void *ctx, const char *text, const synth_params *
     buf ready = BUF_INIT;
     nashra_status rc = pronounce_sentence(text, &src->pron, &ready, err);
     if (!rc)
-        rc = synth_setup(p, err);
-    if (!rc && ready.len)
-        rc = synth_say(ready.data, out, err);
+        rc = synth_clip(src, text, &ready, p, out, flags, err);
     buf_free(&ready);
-    if (!rc && src->cache) {
-        unsigned char key[CACHE_KEY_BYTES];
-        cache_key(src->cache, text, p->voice, p->rate, p->pitch, p->range, p->word_gap, key);
-        if (cache_put(src->cache, key, src->rate, out->samples, out->len))
-            *flags |= JOBS_CACHE_STORED;
-    }
     return rc;
 }
 
@@ -380,7 +394,9 @@ static nashra_status start_jobs(nashra_bulletin *b, nashra_error *err)
     if (jobs > JOBS_MAX)
         jobs = JOBS_MAX;
     if (jobs <= 1) {
-        note(b, NASHRA_LOG_INFO, "synthesis in this process (1 job)");
+        b->pronounce_ahead = jobs_available_cores() > 1;
+        note(b, NASHRA_LOG_INFO, "synthesis in this process (1 job)%s",
+             b->pronounce_ahead ? ", pronunciation on a thread ahead of it" : "");
         return NASHRA_OK;
     }
     nashra_status rc = jobs_create(jobs, make_clip, lookup_clip, &b->source, b->config.cancel,
@@ -543,9 +559,27 @@ static const synth_params *params_for(const nashra_bulletin *b, nashra_part part
     return part == NASHRA_PART_HEADLINE ? &b->headline : &b->body;
 }
 
+/* The clip of a sentence spoken in this process: the cache's, or made here, from the
+ * pronunciation thread's work when there is one (it is asked for every sentence, in order). */
+static nashra_status clip_here(nashra_bulletin *b, const pending *s, pron_ahead *ahead,
+                               nashra_error *err)
+{
+    const synth_params *p = params_for(b, s->part);
+    buf ready = BUF_INIT;
+    bool skipped = true;
+    nashra_status rc = ahead ? pron_ahead_take(ahead, &ready, &skipped, err) : NASHRA_OK;
+    unsigned flags;
+    if (!rc && !lookup_clip(&b->source, s->text, p, &b->clip))
+        rc = skipped ? make_clip(&b->source, s->text, p, &b->clip, &flags, err)
+                     : synth_clip(&b->source, s->text, &ready, p, &b->clip, &flags, err);
+    buf_free(&ready);
+    return rc;
+}
+
 /* Renders one sentence: the pause before it, then its clip, trimmed. The clip is the next one
  * of the workers (which were given this segment's sentences in order), or is made here. */
-static nashra_status speak_one(nashra_bulletin *b, const pending *s, nashra_error *err)
+static nashra_status speak_one(nashra_bulletin *b, const pending *s, pron_ahead *ahead,
+                               nashra_error *err)
 {
     if (b->config.cancel && *b->config.cancel)
         return error_set(err, NASHRA_ECANCELED, "interrupted");
@@ -559,8 +593,8 @@ static nashra_status speak_one(nashra_bulletin *b, const pending *s, nashra_erro
         rc = jobs_take(b->pool, &b->clip, &flags, err);
         if (!rc && (flags & JOBS_CACHE_STORED))
             cache_count_stored(b->source.cache);
-    } else if (!rc && !lookup_clip(&b->source, s->text, params_for(b, s->part), &b->clip)) {
-        rc = make_clip(&b->source, s->text, params_for(b, s->part), &b->clip, &flags, err);
+    } else if (!rc) {
+        rc = clip_here(b, s, ahead, err);
     }
     if (rc)
         return rc;
@@ -619,8 +653,29 @@ static void pending_free(pending_list *l)
     l->next_forced = -1;
 }
 
+/* For the pronunciation thread: whether sentence i of the list is in the cache already, so
+ * that pronouncing it can be skipped. Reads the cache's folder and nothing that changes. */
+typedef struct ahead_ctx {
+    const nashra_bulletin *b;
+    const pending_list *l;
+} ahead_ctx;
+
+static bool clip_cached(void *ctx, size_t i)
+{
+    const ahead_ctx *c = ctx;
+    const clip_cache *cache = c->b->source.cache;
+    if (!cache)
+        return false;
+    const pending *s = &c->l->items[i];
+    const synth_params *p = params_for(c->b, s->part);
+    unsigned char key[CACHE_KEY_BYTES];
+    cache_key(cache, s->text, p->voice, p->rate, p->pitch, p->range, p->word_gap, key);
+    return cache_has(cache, key);
+}
+
 /* Speaks the collected sentences of the open segment: all are handed to the workers first,
- * then rendered in order as their clips come back. */
+ * then rendered in order as their clips come back; with one job, the pronunciation thread
+ * starts on them instead. */
 static nashra_status speak_pending(nashra_bulletin *b, const pending_list *l, nashra_error *err)
 {
     if (l->out_of_memory)
@@ -628,12 +683,22 @@ static nashra_status speak_pending(nashra_bulletin *b, const pending_list *l, na
     nashra_status rc = NASHRA_OK;
     for (size_t i = 0; b->pool && !rc && i < l->count; i++)
         rc = jobs_submit(b->pool, l->items[i].text, params_for(b, l->items[i].part), err);
+    pron_ahead *ahead = NULL;
+    const char **texts = NULL;
+    ahead_ctx actx = {b, l};
+    if (!b->pool && b->pronounce_ahead && l->count && (texts = malloc(l->count * sizeof *texts))) {
+        for (size_t i = 0; i < l->count; i++)
+            texts[i] = l->items[i].text;
+        rc = pron_ahead_start(texts, l->count, &b->source.pron, clip_cached, &actx, &ahead, err);
+    }
     size_t segment = b->layout.story_count ? b->layout.story_count - 1 : 0;
     for (size_t i = 0; !rc && i < l->count; i++) {
-        rc = speak_one(b, &l->items[i], err);
+        rc = speak_one(b, &l->items[i], ahead, err);
         if (!rc && b->config.progress)
             b->config.progress(b->config.log_user, segment, i + 1, l->count);
     }
+    pron_ahead_stop(ahead);
+    free(texts);
     if (rc && b->pool)
         jobs_discard(b->pool);
     return rc;

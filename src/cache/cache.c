@@ -239,6 +239,13 @@ static bool read_entry(int fd, const unsigned char key[CACHE_KEY_BYTES], int rat
     return true;
 }
 
+bool cache_has(const clip_cache *c, const unsigned char key[CACHE_KEY_BYTES])
+{
+    char path[PATH_MAX];
+    cache_entry_path(c, key, path, sizeof path);
+    return access(path, F_OK) == 0;
+}
+
 cache_found cache_get(clip_cache *c, const unsigned char key[CACHE_KEY_BYTES], int rate,
                       clip *out)
 {

@@ -80,6 +80,9 @@ bool cache_put(clip_cache *cache, const unsigned char key[CACHE_KEY_BYTES], int 
  * that died. Returns the number of entries removed. */
 size_t cache_trim(clip_cache *cache);
 
+/* Whether key has an entry (not checked, not counted, not marked as used). */
+bool cache_has(const clip_cache *cache, const unsigned char key[CACHE_KEY_BYTES]);
+
 /* What this process did with the cache so far. */
 const cache_stats *cache_get_stats(const clip_cache *cache);
 

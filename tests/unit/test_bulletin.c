@@ -10,7 +10,10 @@
 
 #include <cmocka.h>
 
+#include "bulletin/ahead.h"
+#include "common/buf.h"
 #include "nashra.h"
+#include "pronounce/pronounce.h"
 #include "table.h"
 #include "wav.h"
 
@@ -133,6 +136,59 @@ static void cancel_leaves_nothing(void **state)
     assert_int_equal(rmdir(path), 0); /* empty: no output, no temporary file */
 }
 
+/* The pronunciation thread gives what pronouncing in line gives, sentence for sentence, skips
+ * what it is told to skip, and stops cleanly with sentences not yet taken. */
+static bool skip_every_third(void *ctx, size_t i)
+{
+    (void)ctx;
+    return i % 3 == 2;
+}
+
+static void pronounced_ahead_as_in_line(void **state)
+{
+    (void)state;
+    table t;
+    table_load(&t, "pronounce.tsv");
+    assert_true(t.count > 2 * AHEAD_SENTENCES); /* enough to wrap the ring */
+    const char **texts = calloc(t.count, sizeof *texts);
+    assert_non_null(texts);
+    for (size_t i = 0; i < t.count; i++)
+        texts[i] = t.rows[i].field[0];
+    const pron_options opts = {0}; /* the diacritizer on, as bulletins have it */
+    nashra_error err = {0};
+    pron_ahead *a = NULL;
+    assert_int_equal(pron_ahead_start(texts, t.count, &opts, skip_every_third, NULL, &a, &err),
+                     NASHRA_OK);
+    assert_non_null(a);
+    buf got = BUF_INIT, want = BUF_INIT;
+    for (size_t i = 0; i < t.count; i++) {
+        bool skipped = false;
+        assert_int_equal(pron_ahead_take(a, &got, &skipped, &err), NASHRA_OK);
+        assert_int_equal(skipped, i % 3 == 2);
+        if (skipped) {
+            assert_int_equal(got.len, 0);
+            continue;
+        }
+        buf_clear(&want);
+        assert_int_equal(pronounce_sentence(texts[i], &opts, &want, &err), NASHRA_OK);
+        assert_string_equal(got.data ? got.data : "", want.data ? want.data : "");
+    }
+    bool skipped;
+    assert_int_equal(pron_ahead_take(a, &got, &skipped, &err), NASHRA_EINVAL);
+    pron_ahead_stop(a);
+
+    /* Stopped after three: the thread is waiting for room, or still on one. */
+    assert_int_equal(pron_ahead_start(texts, t.count, &opts, NULL, NULL, &a, &err), NASHRA_OK);
+    for (size_t i = 0; i < 3; i++)
+        assert_int_equal(pron_ahead_take(a, &got, &skipped, &err), NASHRA_OK);
+    pron_ahead_stop(a);
+    pron_ahead_stop(NULL);
+    buf_free(&got);
+    buf_free(&want);
+    free(texts);
+    table_free(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -140,6 +196,7 @@ int main(void)
         cmocka_unit_test(sentences_callback),
         cmocka_unit_test(config_checks),
         cmocka_unit_test(cancel_leaves_nothing),
+        cmocka_unit_test(pronounced_ahead_as_in_line),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     nashra_shutdown();
