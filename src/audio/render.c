@@ -9,13 +9,8 @@
 #include "common/atomic.h"
 #include "common/error.h"
 
-/* The stream's buffer: glibc ignores the size asked of setvbuf unless it is also given the
- * buffer, and its own is 4 KiB, which made a long bulletin's render some 90,000 system calls. */
-#define RENDER_BUFFER (1 << 20)
-
 struct audio_render {
     FILE *f;
-    char *buffer; /* RENDER_BUFFER bytes, the stream's */
     unsigned channels;
     long long frames;
     char *dir;
@@ -30,14 +25,12 @@ nashra_status audio_render_create(const char *dir, unsigned channels, audio_rend
         return error_set(err, NASHRA_EIO, "%s: cannot create output (a temporary file there): %s", dir,
                          strerror(errno));
     audio_render *r = calloc(1, sizeof *r);
-    if (!r || !(r->buffer = malloc(RENDER_BUFFER)) || !(r->f = fdopen(fd, "w+b"))) {
-        if (r)
-            free(r->buffer);
+    if (!r || !(r->f = fdopen(fd, "w+b"))) {
         free(r);
         close(fd);
         return error_set(err, NASHRA_ENOMEM, "out of memory");
     }
-    setvbuf(r->f, r->buffer, _IOFBF, RENDER_BUFFER);
+    setvbuf(r->f, NULL, _IOFBF, 1 << 20);
     r->channels = channels;
     r->dir = strdup(dir);
     *out = r;
@@ -79,7 +72,6 @@ void audio_render_destroy(audio_render *r)
         return;
     if (r->f)
         fclose(r->f);
-    free(r->buffer);
     free(r->dir);
     free(r);
 }
