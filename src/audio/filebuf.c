@@ -10,6 +10,10 @@
 
 #define CAPACITY (1 << 20)
 #define ALIGN (1 << 16)
+/* Bytes a system call. Written a megabyte at a time, the file went into large page-cache
+ * folios, and copying into those was twice as slow on a virtual machine (the output pass of
+ * a 93-minute bulletin: 0.95-1.16 s, against 0.56-0.60 s in pieces of 4 or 16 KiB). */
+#define PIECE (1 << 14)
 
 struct audio_filebuf {
     int fd;
@@ -38,7 +42,8 @@ audio_filebuf *audio_filebuf_create(int fd)
 static bool spill(audio_filebuf *b, size_t n)
 {
     for (size_t done = 0; done < n;) {
-        ssize_t w = pwrite(b->fd, b->buf + done, n - done, (off_t)(b->start + (sf_count_t)done));
+        size_t k = n - done < PIECE ? n - done : PIECE;
+        ssize_t w = pwrite(b->fd, b->buf + done, k, (off_t)(b->start + (sf_count_t)done));
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0) {

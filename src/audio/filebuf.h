@@ -1,8 +1,8 @@
 /*
  * Buffered writing of a sound file through libsndfile's virtual I/O. libsndfile writes a few
  * kilobytes at a time from wherever its header left off, so nearly every write began inside a
- * page the file system had to zero first; here the bytes are gathered and written in large
- * pieces that start and end on 64 KiB boundaries of the file.
+ * page the file system had to zero first; here the bytes are gathered and written in runs
+ * that start and end on 64 KiB boundaries of the file.
  */
 #ifndef NASHRA_AUDIO_FILEBUF_H
 #define NASHRA_AUDIO_FILEBUF_H
