@@ -1,6 +1,8 @@
 #include "audio/render.h"
 
 #include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +13,8 @@
 
 struct audio_render {
     FILE *f;
+    bool pcm16;     /* samples kept as 16-bit integers, not floats */
+    int16_t *block; /* PCM16_BLOCK samples being converted, when pcm16 */
     unsigned channels;
     long long frames;
     char *dir;
@@ -37,10 +41,38 @@ nashra_status audio_render_create(const char *dir, unsigned channels, audio_rend
     return NASHRA_OK;
 }
 
+/* Samples at a time converted between floats and 16 bits: large enough that stdio passes the
+ * reads straight through. */
+#define PCM16_BLOCK 65536
+
+void audio_render_keep_16_bits(audio_render *r)
+{
+    /* Without room to convert in, the floats are kept. */
+    r->block = malloc(PCM16_BLOCK * sizeof *r->block);
+    r->pcm16 = r->block != NULL;
+}
+
+static size_t sample_bytes(const audio_render *r)
+{
+    return r->pcm16 ? sizeof(int16_t) : sizeof(float);
+}
+
 nashra_status audio_render_write(audio_render *r, const float *frames, size_t n,
                                  nashra_error *err)
 {
-    if (n && fwrite(frames, sizeof *frames * r->channels, n, r->f) != n)
+    bool ok = true;
+    if (!r->pcm16) {
+        ok = !n || fwrite(frames, sizeof *frames * r->channels, n, r->f) == n;
+    } else {
+        int16_t *block = r->block;
+        for (size_t at = 0, total = n * r->channels; ok && at < total; at += PCM16_BLOCK) {
+            size_t k = total - at < PCM16_BLOCK ? total - at : PCM16_BLOCK;
+            for (size_t i = 0; i < k; i++)
+                block[i] = (int16_t)(frames[at + i] * 32768.0f);
+            ok = fwrite(block, sizeof *block, k, r->f) == k;
+        }
+    }
+    if (!ok)
         return error_set(err, NASHRA_EIO, "%s: cannot write a temporary file: %s",
                          r->dir ? r->dir : ".", strerror(errno));
     r->frames += (long long)n;
@@ -55,7 +87,7 @@ long long audio_render_frames(const audio_render *r)
 nashra_status audio_render_seek(audio_render *r, long long frame, nashra_error *err)
 {
     if (fflush(r->f) != 0 ||
-        fseeko(r->f, (off_t)frame * (off_t)(sizeof(float) * r->channels), SEEK_SET) != 0)
+        fseeko(r->f, (off_t)frame * (off_t)(sample_bytes(r) * r->channels), SEEK_SET) != 0)
         return error_set(err, NASHRA_EIO, "%s: cannot read a temporary file back: %s",
                          r->dir ? r->dir : ".", strerror(errno));
     return NASHRA_OK;
@@ -63,7 +95,22 @@ nashra_status audio_render_seek(audio_render *r, long long frame, nashra_error *
 
 size_t audio_render_read(audio_render *r, float *frames, size_t max)
 {
-    return fread(frames, sizeof *frames * r->channels, max, r->f);
+    if (!r->pcm16)
+        return fread(frames, sizeof *frames * r->channels, max, r->f);
+    int16_t *block = r->block;
+    const size_t per_block = PCM16_BLOCK / r->channels;
+    size_t done = 0;
+    while (done < max) {
+        size_t want = max - done < per_block ? max - done : per_block;
+        size_t n = fread(block, sizeof *block * r->channels, want, r->f);
+        float *to = frames + done * r->channels;
+        for (size_t i = 0; i < n * r->channels; i++)
+            to[i] = block[i] / 32768.0f;
+        done += n;
+        if (n < want)
+            break;
+    }
+    return done;
 }
 
 void audio_render_destroy(audio_render *r)
@@ -72,6 +119,7 @@ void audio_render_destroy(audio_render *r)
         return;
     if (r->f)
         fclose(r->f);
+    free(r->block);
     free(r->dir);
     free(r);
 }

@@ -2,6 +2,10 @@
  * A render: the bulletin's audio as 32-bit float frames in an anonymous temporary file, so a
  * long bulletin costs disk, not memory. It is written once, front to back, then read back as
  * many times as the output stage needs.
+ *
+ * A render of samples that are all 16-bit values (the synthesizer's, when nothing resamples
+ * them) can keep them in 16 bits: half the bytes to write and read back, and the same floats
+ * read back as were written.
  */
 #ifndef NASHRA_AUDIO_RENDER_H
 #define NASHRA_AUDIO_RENDER_H
@@ -15,6 +19,10 @@ typedef struct audio_render audio_render;
 /* Creates an empty render in directory dir (the output's, so it shares its file system). */
 nashra_status audio_render_create(const char *dir, unsigned channels, audio_render **out,
                                   nashra_error *err);
+
+/* Makes a new, empty render keep 16-bit samples: every sample written must then be a multiple
+ * of 1/32768 in [-1, 1), and reads back exactly. */
+void audio_render_keep_16_bits(audio_render *r);
 
 nashra_status audio_render_write(audio_render *r, const float *frames, size_t n,
                                  nashra_error *err);

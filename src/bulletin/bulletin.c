@@ -507,6 +507,9 @@ nashra_status nashra_bulletin_create(const nashra_config *config, const char *pa
     }
     rc = audio_render_create(dir, b->spec.channels, &b->render, err);
     free(dir);
+    /* Speech that is not resampled is the synthesizer's 16-bit samples (and silence). */
+    if (!rc && b->synth_rate == b->spec.rate)
+        audio_render_keep_16_bits(b->render);
     if (!rc)
         rc = audio_resampler_create(b->synth_rate, b->spec.rate, 1, &b->resampler, err);
     /* The render is measured when its loudness decides something: the gain, the jingles',

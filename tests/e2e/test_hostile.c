@@ -560,15 +560,15 @@ static void file_size_limit(void **state)
 
     struct rlimit old, lim;
     assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
-    const rlim_t limit = 70u << 20; /* the samples' render is 90 MB of float samples */
+    const rlim_t limit = 70u << 20; /* the samples' render is 210 MB of float samples */
     if (old.rlim_max != RLIM_INFINITY && old.rlim_max < limit)
         skip();
     lim = old;
     lim.rlim_cur = limit;
     /* Only the child writes while the limit holds (run's files are far under it). */
     assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
-    run_result r = run(NULL, "bulletin", "-q", "--no-cache", "--jobs", "2", "--profile", "raw",
-                       "-f", "-o", out, SAMPLES, NULL);
+    run_result r = run(NULL, "bulletin", "-q", "--no-cache", "--jobs", "2", "--profile",
+                       "broadcast", "-f", "-o", out, SAMPLES, NULL);
     assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
     expect_failure(r, 1, "File too large");
     size_t now_len;

@@ -465,6 +465,45 @@ static audio_render *test_render(const char *dir, unsigned channels, double amp)
     return r;
 }
 
+/* A render kept in 16 bits gives back the floats it was given, in mono and stereo, across
+ * its conversion blocks and from any frame; a float render keeps what 16 bits cannot. */
+static void render_in_16_bits(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/nashra-render-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    nashra_error err = {0};
+    enum { FRAMES = 100000 };
+    static float in[2 * FRAMES], back[2 * FRAMES];
+    for (unsigned channels = 1; channels <= 2; channels++) {
+        audio_render *r;
+        assert_int_equal(audio_render_create(dir, channels, &r, &err), NASHRA_OK);
+        audio_render_keep_16_bits(r);
+        for (size_t i = 0; i < FRAMES * channels; i++) /* every 16-bit value, -32768 first */
+            in[i] = (float)((int)(i * 7 % 65536) - 32768) / 32768.0f;
+        assert_int_equal(audio_render_write(r, in, 3, &err), NASHRA_OK);
+        assert_int_equal(audio_render_write(r, in + 3 * channels, FRAMES - 3, &err), NASHRA_OK);
+        assert_int_equal(audio_render_frames(r), FRAMES);
+        assert_int_equal(audio_render_seek(r, 0, &err), NASHRA_OK);
+        assert_int_equal(audio_render_read(r, back, FRAMES), FRAMES);
+        assert_memory_equal(back, in, FRAMES * channels * sizeof *in);
+        assert_int_equal(audio_render_read(r, back, 10), 0); /* the end */
+        assert_int_equal(audio_render_seek(r, 70001, &err), NASHRA_OK);
+        assert_int_equal(audio_render_read(r, back, FRAMES), FRAMES - 70001);
+        assert_memory_equal(back, in + 70001 * channels, (FRAMES - 70001) * channels * sizeof *in);
+        audio_render_destroy(r);
+    }
+    audio_render *r;
+    assert_int_equal(audio_render_create(dir, 1, &r, &err), NASHRA_OK);
+    const float fine[2] = {0.1f, -1e-7f};
+    assert_int_equal(audio_render_write(r, fine, 2, &err), NASHRA_OK);
+    assert_int_equal(audio_render_seek(r, 0, &err), NASHRA_OK);
+    assert_int_equal(audio_render_read(r, back, 2), 2);
+    assert_memory_equal(back, fine, sizeof fine);
+    audio_render_destroy(r);
+    assert_int_equal(rmdir(dir), 0);
+}
+
 static int count_files(const char *dir, const char *prefix)
 {
     DIR *d = opendir(dir);
@@ -618,6 +657,7 @@ int main(void)
         cmocka_unit_test(loudness),  cmocka_unit_test(loudness_windows),
         cmocka_unit_test(meter_pieces_agree),
         cmocka_unit_test(file_buffer),
+        cmocka_unit_test(render_in_16_bits),
         cmocka_unit_test(true_peak_between_samples),
         cmocka_unit_test(limiting),
         cmocka_unit_test(limiter_gain_is_smooth),
