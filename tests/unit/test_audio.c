@@ -122,6 +122,35 @@ static void loudness(void **state)
     free(x);
 }
 
+/* EBU Tech 3342's first three test signals: a 1 kHz sine for 20 s at one level, then 20 s at
+ * another, read as a loudness range of the difference, 10, 5 and 20 LU (each within 1 LU). */
+static void loudness_range_cases(void **state)
+{
+    (void)state;
+    static const struct {
+        double first_db, second_db, range;
+    } cases[] = {{-20, -30, 10}, {-20, -15, 5}, {-40, -20, 20}};
+    nashra_error err = {0};
+    const int rate = 48000;
+    const size_t half = (size_t)rate * 20;
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        float *a = sine(1000, pow(10, cases[c].first_db / 20), rate, half);
+        float *b = sine(1000, pow(10, cases[c].second_db / 20), rate, half);
+        audio_meter *m;
+        assert_int_equal(audio_meter_create(rate, 1, &m, &err), NASHRA_OK);
+        assert_int_equal(audio_meter_add(m, a, half, &err), NASHRA_OK);
+        assert_int_equal(audio_meter_add(m, b, half, &err), NASHRA_OK);
+        audio_loudness l;
+        assert_int_equal(audio_meter_report(m, &l, &err), NASHRA_OK);
+        if (fabs(l.range - cases[c].range) > 1)
+            fail_msg("%g then %g dBFS: range %.2f LU, not %g", cases[c].first_db,
+                     cases[c].second_db, l.range, cases[c].range);
+        audio_meter_destroy(m);
+        free(a);
+        free(b);
+    }
+}
+
 /* Momentary and short-term maxima over windows of their own: a one-second tone in ten seconds
  * of silence fills the 400 ms window (-23 LUFS) but only a third of the 3 s one (4.77 LU lower),
  * fed in pieces that do not fall on the meter's 100 ms blocks. */
@@ -655,6 +684,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(trimming),  cmocka_unit_test(resampling),
         cmocka_unit_test(loudness),  cmocka_unit_test(loudness_windows),
+        cmocka_unit_test(loudness_range_cases),
         cmocka_unit_test(meter_pieces_agree),
         cmocka_unit_test(file_buffer),
         cmocka_unit_test(render_in_16_bits),
