@@ -168,6 +168,27 @@ static nashra_status run_pass(pass *p, nashra_error *err)
     size_t tail = skip;                                  /* and flushed at the end */
     long long left = p->end - p->start;
     const float g = (float)p->gain;
+    /* 16-bit samples going unchanged into a 16-bit file (no gain, limiter or dither, nothing
+     * measured) are copied: the float path would round each back to itself. */
+    if (!rc && audio_render_is_16_bits(p->src) && p->gain == 1 && !lim && !m && p->sf &&
+        !is_lossy(p->spec) && p->spec->depth == 16 && !p->spec->dither) {
+        short *shorts = malloc((size_t)CHUNK * ch * sizeof *shorts);
+        if (!shorts)
+            rc = error_set(err, NASHRA_ENOMEM, "out of memory");
+        while (!rc && left > 0) {
+            if (p->cancel && *p->cancel) {
+                rc = error_set(err, NASHRA_ECANCELED, "interrupted");
+                break;
+            }
+            size_t want = left < CHUNK ? (size_t)left : CHUNK;
+            if (audio_render_read_16(p->src, shorts, want) != want)
+                rc = error_set(err, NASHRA_EIO, "a temporary file ended early");
+            else if (sf_writef_short(p->sf, shorts, (sf_count_t)want) != (sf_count_t)want)
+                rc = write_failed(p, err);
+            left -= (long long)want;
+        }
+        free(shorts);
+    }
     while (!rc && (left > 0 || tail > 0)) {
         if (p->cancel && *p->cancel) {
             rc = error_set(err, NASHRA_ECANCELED, "interrupted");

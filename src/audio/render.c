@@ -113,6 +113,16 @@ size_t audio_render_read(audio_render *r, float *frames, size_t max)
     return done;
 }
 
+bool audio_render_is_16_bits(const audio_render *r)
+{
+    return r->pcm16;
+}
+
+size_t audio_render_read_16(audio_render *r, short *frames, size_t max)
+{
+    return r->pcm16 ? fread(frames, sizeof *frames * r->channels, max, r->f) : 0;
+}
+
 void audio_render_destroy(audio_render *r)
 {
     if (!r)

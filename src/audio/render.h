@@ -10,7 +10,9 @@
 #ifndef NASHRA_AUDIO_RENDER_H
 #define NASHRA_AUDIO_RENDER_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "nashra.h"
 
@@ -33,6 +35,11 @@ long long audio_render_frames(const audio_render *r);
 nashra_status audio_render_seek(audio_render *r, long long frame, nashra_error *err);
 /* Reads up to max frames; returns how many (0 at the end). */
 size_t audio_render_read(audio_render *r, float *frames, size_t max);
+
+/* Whether the render keeps 16-bit samples (audio_render_keep_16_bits); then they can also be
+ * read as they are kept. */
+bool audio_render_is_16_bits(const audio_render *r);
+size_t audio_render_read_16(audio_render *r, short *frames, size_t max);
 
 /* Frees the render; its file vanishes with it. Accepts NULL. */
 void audio_render_destroy(audio_render *r);
