@@ -495,7 +495,8 @@ static audio_render *test_render(const char *dir, unsigned channels, double amp)
 }
 
 /* A render kept in 16 bits gives back the floats it was given, in mono and stereo, across
- * its conversion blocks and from any frame; a float render keeps what 16 bits cannot. */
+ * its conversion blocks and from any frame, and a 16-bit WAV written from it as it is (as the
+ * raw profile writes) holds the same samples; a float render keeps what 16 bits cannot. */
 static void render_in_16_bits(void **state)
 {
     (void)state;
@@ -520,6 +521,27 @@ static void render_in_16_bits(void **state)
         assert_int_equal(audio_render_seek(r, 70001, &err), NASHRA_OK);
         assert_int_equal(audio_render_read(r, back, FRAMES), FRAMES - 70001);
         assert_memory_equal(back, in + 70001 * channels, (FRAMES - 70001) * channels * sizeof *in);
+
+        char path[512];
+        snprintf(path, sizeof path, "%s/raw.wav", dir);
+        audio_spec spec = {AUDIO_WAV, 22050, channels, 16, false, false, -23, -1, 0};
+        audio_chapter ch[2];
+        audio_tags tags = test_tags(ch);
+        audio_result res;
+        assert_int_equal(audio_output_write(path, false, &spec, &tags, r, 5, FRAMES - 5, NULL,
+                                            &res, &err), NASHRA_OK);
+        SF_INFO info = {0};
+        SNDFILE *sf = sf_open(path, SFM_READ, &info);
+        assert_non_null(sf);
+        assert_int_equal(info.frames, FRAMES - 10);
+        static short got[2 * FRAMES];
+        assert_int_equal(sf_readf_short(sf, got, FRAMES), FRAMES - 10);
+        sf_close(sf);
+        for (size_t i = 0; i < (FRAMES - 10) * channels; i++)
+            if (got[i] != (short)(in[5 * channels + i] * 32768.0f))
+                fail_msg("sample %zu: %d, not %d", i, got[i],
+                         (short)(in[5 * channels + i] * 32768.0f));
+        unlink(path);
         audio_render_destroy(r);
     }
     audio_render *r;
