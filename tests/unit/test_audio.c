@@ -122,6 +122,36 @@ static void loudness(void **state)
     free(x);
 }
 
+/* EBU Tech 3341's gating cases 3 and 4, in one channel (its stereo levels 3 dB up): a 1 kHz
+ * sine at -23 LUFS for 60 s between quieter stretches, which the gates leave out, reads
+ * -23.0 LUFS (within 0.1 LU); without the relative gate case 3 would read about -24.1. */
+static void loudness_gates(void **state)
+{
+    (void)state;
+    static const struct {
+        size_t parts;
+        double db[5], seconds[5];
+    } cases[] = {{3, {-33, -20, -33}, {10, 60, 10}},
+                 {5, {-69, -33, -20, -33, -69}, {10, 10, 60, 10, 10}}};
+    nashra_error err = {0};
+    const int rate = 48000;
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        audio_meter *m;
+        assert_int_equal(audio_meter_create(rate, 1, &m, &err), NASHRA_OK);
+        for (size_t k = 0; k < cases[c].parts; k++) {
+            size_t n = (size_t)(rate * cases[c].seconds[k]);
+            float *x = sine(1000, pow(10, cases[c].db[k] / 20), rate, n);
+            assert_int_equal(audio_meter_add(m, x, n, &err), NASHRA_OK);
+            free(x);
+        }
+        audio_loudness l;
+        assert_int_equal(audio_meter_report(m, &l, &err), NASHRA_OK);
+        if (fabs(l.integrated - -23.0) > 0.1)
+            fail_msg("case %zu: %.2f LUFS", c + 3, l.integrated);
+        audio_meter_destroy(m);
+    }
+}
+
 /* EBU Tech 3342's first three test signals: a 1 kHz sine for 20 s at one level, then 20 s at
  * another, read as a loudness range of the difference, 10, 5 and 20 LU (each within 1 LU). */
 static void loudness_range_cases(void **state)
@@ -706,6 +736,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(trimming),  cmocka_unit_test(resampling),
         cmocka_unit_test(loudness),  cmocka_unit_test(loudness_windows),
+        cmocka_unit_test(loudness_gates),
         cmocka_unit_test(loudness_range_cases),
         cmocka_unit_test(meter_pieces_agree),
         cmocka_unit_test(file_buffer),
