@@ -49,6 +49,7 @@ static bool is_lossy(const audio_spec *s)
 /* One pass over the span: gain, limiter, measurement, and (when sf is set) encoding.        */
 
 typedef struct pass {
+    const char *path;     /* the file being written, for messages */
     const audio_spec *spec;
     audio_render *src;
     long long start, end;
@@ -116,7 +117,8 @@ static void quantize(pass *p, const float *in, int *out, size_t n)
 static nashra_status write_failed(const pass *p, nashra_error *err)
 {
     int e = audio_filebuf_error(p->out);
-    return error_set(err, NASHRA_EIO, "write failed: %s", e ? strerror(e) : sf_strerror(p->sf));
+    return error_set(err, NASHRA_EIO, "%s: write failed: %s", p->path,
+                     e ? strerror(e) : sf_strerror(p->sf));
 }
 
 static nashra_status emit(pass *p, audio_meter *m, float *frames, int *ints, size_t n,
@@ -589,7 +591,7 @@ nashra_status audio_output_stage(const char *path, bool overwrite, const audio_s
                          spec->rate);
     if (!is_lossy(spec) && spec->depth != 16 && spec->depth != 24)
         return error_set(err, NASHRA_EINVAL, "%s: bit depth must be 16 or 24", path);
-    pass p = {.spec = spec, .src = src, .start = start, .end = end, .gain = 1, .rng = 0x9e3779b9u,
+    pass p = {.path = path, .spec = spec, .src = src, .start = start, .end = end, .gain = 1, .rng = 0x9e3779b9u,
               .measure = true, .cancel = cancel};
 
     /* The loudness of the span as rendered: for the gain, and for the bext chunk. */
