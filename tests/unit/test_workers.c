@@ -17,8 +17,20 @@
 #include "common/error.h"
 #include "jobs/jobs.h"
 
-/* Samples spelling out the text, the voice's rate, and the worker's pid (to see who made it);
- * "fail" fails, "slow" takes a while, "die" kills the worker. */
+/* A clip spelling out the text after the voice's rate and the pid of the process that made
+ * it (to see who did). */
+static void spell(const char *text, const synth_params *p, clip *out)
+{
+    clip_clear(out);
+    int16_t head[2] = {(int16_t)p->rate, (int16_t)(getpid() & 0x7fff)};
+    clip_append(out, head, 2);
+    for (const char *s = text; *s; s++) {
+        int16_t v = (unsigned char)*s;
+        clip_append(out, &v, 1);
+    }
+}
+
+/* A worker's spelled clip; "fail" fails, "slow" takes a while, "die" kills the worker. */
 static nashra_status fake_work(void *ctx, const char *text, const synth_params *p, clip *out,
                                unsigned *flags, nashra_error *err)
 {
@@ -31,12 +43,7 @@ static nashra_status fake_work(void *ctx, const char *text, const synth_params *
         struct timespec t = {0, 30 * 1000 * 1000};
         nanosleep(&t, NULL);
     }
-    int16_t head[2] = {(int16_t)p->rate, (int16_t)(getpid() & 0x7fff)};
-    clip_append(out, head, 2);
-    for (const char *s = text; *s; s++) {
-        int16_t v = (unsigned char)*s;
-        clip_append(out, &v, 1);
-    }
+    spell(text, p, out);
     *flags = JOBS_CACHE_STORED;
     return NASHRA_OK;
 }
@@ -102,13 +109,7 @@ static bool fake_lookup(void *ctx, const char *text, const synth_params *p, clip
     const char *space = strrchr(text, ' ');
     if (!space || atoi(space + 1) % 3 != 0)
         return false;
-    clip_clear(out);
-    int16_t head[2] = {(int16_t)p->rate, (int16_t)(getpid() & 0x7fff)};
-    clip_append(out, head, 2);
-    for (const char *s = text; *s; s++) {
-        int16_t v = (unsigned char)*s;
-        clip_append(out, &v, 1);
-    }
+    spell(text, p, out);
     return true;
 }
 
