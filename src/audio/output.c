@@ -591,8 +591,8 @@ nashra_status audio_output_stage(const char *path, bool overwrite, const audio_s
                          spec->rate);
     if (!is_lossy(spec) && spec->depth != 16 && spec->depth != 24)
         return error_set(err, NASHRA_EINVAL, "%s: bit depth must be 16 or 24", path);
-    pass p = {.path = path, .spec = spec, .src = src, .start = start, .end = end, .gain = 1, .rng = 0x9e3779b9u,
-              .measure = true, .cancel = cancel};
+    pass p = {.path = path, .spec = spec, .src = src, .start = start, .end = end, .gain = 1,
+              .rng = 0x9e3779b9u, .measure = true, .cancel = cancel};
 
     /* The loudness of the span as rendered: for the gain, and for the bext chunk. */
     audio_loudness in = {-HUGE_VAL, 0, -HUGE_VAL, -HUGE_VAL, -HUGE_VAL};

@@ -258,7 +258,8 @@ static void bad_counts(void **state)
     jobs_pool *p = NULL;
     nashra_error err = {0};
     assert_int_equal(jobs_create(0, fake_work, NULL, NULL, NULL, &p, &err), NASHRA_EINVAL);
-    assert_int_equal(jobs_create(JOBS_MAX + 1, fake_work, NULL, NULL, NULL, &p, &err), NASHRA_EINVAL);
+    assert_int_equal(jobs_create(JOBS_MAX + 1, fake_work, NULL, NULL, NULL, &p, &err),
+                     NASHRA_EINVAL);
     assert_null(p);
     assert_true(jobs_available_cores() >= 1);
     jobs_destroy(NULL);
