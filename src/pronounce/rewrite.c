@@ -245,6 +245,13 @@ static bool has_short_vowel(const letter *l)
     return false;
 }
 
+/* Whether a word's letter after a wasl alif starts it with two consonants: the letter has a
+ * sukun (اسْتَمَرَّ) or is doubled (اتِّفَاق), so the alif is silent. */
+static bool starts_cluster(const letter *l)
+{
+    return has_mark(l, AR_SUKUN) || (has_mark(l, AR_SHADDA) && has_short_vowel(l));
+}
+
 /* The article's lam before a sun letter is not said: the letter is doubled instead. At a
  * word's start (الشَّمْسُ) and after a one-letter proclitic on the alif (وَالشَّمْسُ،
  * كَالشَّمْسِ), or after لِ alone (لِلشَّمْسِ), espeak-ng 1.51 reads that right; where the
@@ -279,8 +286,7 @@ static void kasra_before_wasl(word *w)
         return;
     letter *l = &w->l[lam], *a = &w->l[lam + 1], *next = &w->l[lam + 2];
     if (a->cp != AR_ALIF || !(bare(a) || only_mark(a, AR_KASRA)) ||
-        !(bare(l) || only_mark(l, AR_SUKUN)) ||
-        !(has_mark(next, AR_SUKUN) || (has_mark(next, AR_SHADDA) && has_short_vowel(next))))
+        !(bare(l) || only_mark(l, AR_SUKUN)) || !starts_cluster(next))
         return;
     *l = (letter){AR_LAM, {AR_KASRA}, 1};
     a->nmarks = 0;
@@ -297,8 +303,8 @@ static bool proclitic_at(const word *w, size_t k)
 
 /* Wasl alifs that espeak-ng 1.51 reads as a long a: after the article's lam with a kasra
  * (الِاقْتِصَادِ: a l i a: q; after وَ the article's alif as well), after the preposition بِ
- * before the article (بِالْقَمَرِ: b i a: l),
- * and after a proclitic before a word that starts with two consonants (بِاسْمِ: b i a: s m;
+ * before the article (بِالْقَمَرِ: b i a: l), and after a proclitic before a word that starts
+ * with two consonants (بِاسْمِ: b i a: s m;
  * وَاسْتَمَرَّ: w a: s t; وَالْتَقَى, whose lam is the verb's and not the article's: w a t a q).
  * Left out, the words are read as they are said (الِقْتِصَادِ، بِلْقَمَرِ، بِسْمِ، وَسْتَمَرَّ،
  * وَلْتَقَى), and after بِ an article's lam before a sun letter goes with the alif (above). The
@@ -335,7 +341,7 @@ static void drop_silent_alifs(word *w)
             }
             return;
         }
-        if (has_mark(next, AR_SUKUN) || (has_mark(next, AR_SHADDA) && has_short_vowel(next)))
+        if (starts_cluster(next))
             drop_letter(w, k + 1);
         return;
     }
