@@ -95,19 +95,22 @@ nashra_status pronounce_sentence(const char *spoken, const pron_options *opts, b
 bool pronounce_rewrite(const char *text, size_t len, pron_partial partial, buf *out);
 
 /* Appends text in the spellings espeak-ng 1.51 needs to read it as written, which are not
- * standard orthography and so are made only for the synthesizer, never shown: the name of God
- * is written with the alif of its long a (اللَّاهِ); a sun letter after a word-initial article
- * loses its shadda (espeak-ng reads النَّقْدِ with three n, النَقْدِ with two); a doubled و or ي
- * is written twice (قُوْوَاتُ), else it is read as a long vowel, a ي's tanween as its vowel and a
- * nun (رَأْيُنْ، صَحَفِيْيُنْ), else the ي is read as a vowel, and a ي with kasra loses the ي of
- * the long i after it (صَحَفِيْيِنَ), else it is read with an i too many; a ك's fathatan is
- * written as fatha and nun (مُشْتَرَكَنْ), else its a is read twice; a wasl alif after لِ or بِ, or after
- * وَ or فَ before two consonants, is left out (الِقْتِصَادِ، بِلْقَمَرِ، بِسْمِ، وَسْتَمَرَّ), with the
- * article's alif after وَ or فَ (وَلِقْتِصَادُ) and a kasra for an article's lam with sukun
- * there (الْاجْتِمَاعُ), else it is read as a long a, and after بِ, وَلِ or فَلِ the article's lam before a sun letter goes too
- * (بِنِّسْبَةِ، وَلِشَّمْسِ), else it is said; so does the silent alif after a plural verb's و
- * (كَانُو); a و or ي with its own vowel after a vowel gets a tatweel before it (بَـيَانٌ), else it
- * is read as a vowel. */
+ * standard orthography and so are made only for the synthesizer, never shown. Each is written
+ * where espeak-ng misreads the standard spelling (src/pronounce/rewrite.c has the readings):
+ * - the name of God with the alif of its long a (اللَّاهِ);
+ * - a sun letter after a word-initial article without its shadda (النَقْدِ, not three n);
+ * - a doubled و or ي written twice (قُوْوَاتُ), not read as a long vowel;
+ * - a ي's tanween as its vowel and a nun (رَأْيُنْ، صَحَفِيْيُنْ), the ي not read as a vowel;
+ * - a ي with kasra without the ي of the long i after it (صَحَفِيْيِنَ), no i too many;
+ * - a ك's fathatan as fatha and nun (مُشْتَرَكَنْ), its a not read twice;
+ * - a wasl alif after لِ or بِ, or after وَ or فَ before two consonants, left out
+ *   (الِقْتِصَادِ، بِلْقَمَرِ، بِسْمِ، وَسْتَمَرَّ), with the article's alif after وَ or فَ
+ *   (وَلِقْتِصَادُ) and a kasra for an article's lam with sukun there (الْاجْتِمَاعُ), not a long a;
+ * - after بِ, وَلِ or فَلِ, the article's lam before a sun letter left out (بِنِّسْبَةِ،
+ *   وَلِشَّمْسِ), not said;
+ * - the silent alif after a plural verb's و left out (كَانُو);
+ * - a و or ي with its own vowel after a vowel with a tatweel before it (بَـيَانٌ), not read as
+ *   a vowel. */
 bool pronounce_espeak(const char *text, size_t len, buf *out);
 
 /* Whether an Arabic word (letters and marks, no spaces) is diacritized enough for espeak-ng
