@@ -301,6 +301,13 @@ static double seconds_since(const struct timespec *t0)
     return (double)(t.tv_sec - t0->tv_sec) + (t.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+/* The cache key of a sentence's clip: its spoken form with the voice settings it is read with. */
+static void clip_key(const clip_cache *cache, const char *text, const synth_params *p,
+                     unsigned char key[CACHE_KEY_BYTES])
+{
+    cache_key(cache, text, p->voice, p->rate, p->pitch, p->range, p->word_gap, key);
+}
+
 /* One sentence's raw synthesizer output into out from the cache: false when it has none (a
  * damaged entry is removed). text is the sentence's spoken form; the cache's identity covers
  * what the pronunciation stage adds. Runs in this process only, so that its counts are here. */
@@ -310,7 +317,7 @@ static bool lookup_clip(void *ctx, const char *text, const synth_params *p, clip
     if (!src->cache)
         return false;
     unsigned char key[CACHE_KEY_BYTES];
-    cache_key(src->cache, text, p->voice, p->rate, p->pitch, p->range, p->word_gap, key);
+    clip_key(src->cache, text, p, key);
     return cache_get(src->cache, key, src->rate, out) == CACHE_HIT;
 }
 
@@ -327,7 +334,7 @@ static nashra_status synth_clip(clip_source *src, const char *text, const buf *r
         rc = synth_say(ready->data, out, err);
     if (!rc && src->cache) {
         unsigned char key[CACHE_KEY_BYTES];
-        cache_key(src->cache, text, p->voice, p->rate, p->pitch, p->range, p->word_gap, key);
+        clip_key(src->cache, text, p, key);
         if (cache_put(src->cache, key, src->rate, out->samples, out->len))
             *flags |= JOBS_CACHE_STORED;
     }
@@ -670,9 +677,8 @@ static bool clip_cached(void *ctx, size_t i)
     if (!cache)
         return false;
     const pending *s = &c->l->items[i];
-    const synth_params *p = params_for(c->b, s->part);
     unsigned char key[CACHE_KEY_BYTES];
-    cache_key(cache, s->text, p->voice, p->rate, p->pitch, p->range, p->word_gap, key);
+    clip_key(cache, s->text, params_for(c->b, s->part), key);
     return cache_has(cache, key);
 }
 
