@@ -149,8 +149,39 @@ static nashra_status emit(pass *p, audio_meter *m, float *frames, int *ints, siz
     return audio_meter_add(m, frames, n, err);
 }
 
+/* Whether the pass writes the render's samples unchanged into a 16-bit file (no gain, limiter
+ * or dither, nothing measured) from a render that keeps them in 16 bits: then they are copied,
+ * where the float path would round each back to itself. */
+static bool copies_16_bits(const pass *p)
+{
+    return p->sf && !p->measure && !p->limit && p->gain == 1 && !is_lossy(p->spec) &&
+           p->spec->depth == 16 && !p->spec->dither && audio_render_is_16_bits(p->src);
+}
+
+static nashra_status copy_pass(pass *p, nashra_error *err)
+{
+    short *shorts = malloc((size_t)CHUNK * p->spec->channels * sizeof *shorts);
+    nashra_status rc = shorts ? audio_render_seek(p->src, p->start, err)
+                              : error_set(err, NASHRA_ENOMEM, "out of memory");
+    for (long long left = p->end - p->start; !rc && left > 0;) {
+        size_t want = left < CHUNK ? (size_t)left : CHUNK;
+        if (p->cancel && *p->cancel)
+            rc = error_set(err, NASHRA_ECANCELED, "interrupted");
+        else if (audio_render_read_16(p->src, shorts, want) != want)
+            rc = error_set(err, NASHRA_EIO, "a temporary file ended early");
+        else if (sf_writef_short(p->sf, shorts, (sf_count_t)want) != (sf_count_t)want)
+            rc = write_failed(p, err);
+        left -= (long long)want;
+    }
+    free(shorts);
+    p->limited_db = 0;
+    return rc;
+}
+
 static nashra_status run_pass(pass *p, nashra_error *err)
 {
+    if (copies_16_bits(p))
+        return copy_pass(p, err);
     const unsigned ch = p->spec->channels;
     audio_meter *m = NULL;
     audio_limiter *lim = NULL;
@@ -170,27 +201,6 @@ static nashra_status run_pass(pass *p, nashra_error *err)
     size_t tail = skip;                                  /* and flushed at the end */
     long long left = p->end - p->start;
     const float g = (float)p->gain;
-    /* 16-bit samples going unchanged into a 16-bit file (no gain, limiter or dither, nothing
-     * measured) are copied: the float path would round each back to itself. */
-    if (!rc && audio_render_is_16_bits(p->src) && p->gain == 1 && !lim && !m && p->sf &&
-        !is_lossy(p->spec) && p->spec->depth == 16 && !p->spec->dither) {
-        short *shorts = malloc((size_t)CHUNK * ch * sizeof *shorts);
-        if (!shorts)
-            rc = error_set(err, NASHRA_ENOMEM, "out of memory");
-        while (!rc && left > 0) {
-            if (p->cancel && *p->cancel) {
-                rc = error_set(err, NASHRA_ECANCELED, "interrupted");
-                break;
-            }
-            size_t want = left < CHUNK ? (size_t)left : CHUNK;
-            if (audio_render_read_16(p->src, shorts, want) != want)
-                rc = error_set(err, NASHRA_EIO, "a temporary file ended early");
-            else if (sf_writef_short(p->sf, shorts, (sf_count_t)want) != (sf_count_t)want)
-                rc = write_failed(p, err);
-            left -= (long long)want;
-        }
-        free(shorts);
-    }
     while (!rc && (left > 0 || tail > 0)) {
         if (p->cancel && *p->cancel) {
             rc = error_set(err, NASHRA_ECANCELED, "interrupted");
