@@ -18,8 +18,8 @@
  * with each of its stages turned off in turn; --partial measures what to do with words given
  * only some of their marks; --pausal, reading the diacritizer's less certain case endings
  * with sukun. --words writes each word nashra got wrong, with its errors and both phoneme
- * strings, one a line, for finding what goes wrong most. --check fails (exit 1) when nashra's PER on the first file is
- * worse than the figure in BASELINE.
+ * strings, one a line, for finding what goes wrong most. --check fails (exit 1) when nashra's
+ * PER on the first file is worse than the figure in BASELINE.
  */
 #include <getopt.h>
 #include <stdio.h>
