@@ -3,7 +3,6 @@
 #include <ebur128.h>
 #include <math.h>
 #include <pthread.h>
-#include <signal.h>
 #include <sndfile.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -11,6 +10,7 @@
 
 #include "common/buf.h"
 #include "common/error.h"
+#include "common/thread.h"
 
 /* True peak after ITU-R BS.1770-4 Annex 2: the signal oversampled four times and its largest
  * absolute value taken. Computed here rather than by libebur128, whose interpolator took most
@@ -417,16 +417,12 @@ static void start_threads(audio_meter *m)
         m->ring = NULL;
         return;
     }
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
     for (int i = 0; i < MEASURES; i++) {
         m->arg[i] = (measurer){m, i};
-        if (pthread_create(&m->thread[i], NULL, measuring_thread, &m->arg[i]))
+        if (thread_start_blocked(&m->thread[i], measuring_thread, &m->arg[i]))
             break;
         m->started++;
     }
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (m->started < MEASURES) { /* nothing was handed over yet: measure in line */
         stop_threads(m);
         m->started = 0;

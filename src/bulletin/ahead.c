@@ -1,10 +1,10 @@
 #include "bulletin/ahead.h"
 
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 
 #include "common/error.h"
+#include "common/thread.h"
 
 typedef struct ahead_result {
     buf text;
@@ -76,13 +76,7 @@ nashra_status pron_ahead_start(const char *const *texts, size_t n, const pron_op
         free(a);
         return NASHRA_OK;
     }
-    /* Signals go to the threads that wait for them, never to this one. */
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    int started = pthread_create(&a->thread, NULL, pronounce_ahead, a);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (started != 0) {
+    if (thread_start_blocked(&a->thread, pronounce_ahead, a) != 0) {
         pthread_cond_destroy(&a->changed);
         pthread_mutex_destroy(&a->lock);
         free(a);
