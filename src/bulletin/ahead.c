@@ -62,11 +62,7 @@ nashra_status pron_ahead_start(const char *const *texts, size_t n, const pron_op
     pron_ahead *a = calloc(1, sizeof *a);
     if (!a)
         return error_set(err, NASHRA_ENOMEM, "out of memory");
-    a->texts = texts;
-    a->n = n;
-    a->opts = opts;
-    a->skip = skip;
-    a->ctx = ctx;
+    *a = (pron_ahead){.texts = texts, .n = n, .opts = opts, .skip = skip, .ctx = ctx};
     if (pthread_mutex_init(&a->lock, NULL) != 0) {
         free(a);
         return NASHRA_OK;
