@@ -1,4 +1,5 @@
-/* Loudness measurement after ITU-R BS.1770 / EBU R128 with libebur128. */
+/* Loudness measurement after ITU-R BS.1770 / EBU R128: libebur128's K-weighting and 100 ms
+ * energies, nashra's gating, loudness range and maxima from them, and its own true peak. */
 #ifndef NASHRA_AUDIO_LOUDNESS_H
 #define NASHRA_AUDIO_LOUDNESS_H
 

@@ -394,7 +394,8 @@ static nashra_status open_cache(nashra_bulletin *b, nashra_error *err)
     return NASHRA_OK;
 }
 
-/* Starts the workers when more than one job is asked for. */
+/* Starts the workers when more than one job is asked for; with one, decides whether the
+ * pronunciation stage gets a thread of its own. */
 static nashra_status start_jobs(nashra_bulletin *b, nashra_error *err)
 {
     int jobs = b->config.jobs ? b->config.jobs : jobs_available_cores();
