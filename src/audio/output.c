@@ -487,6 +487,144 @@ static int sf_format(const audio_spec *s)
     return 0;
 }
 
+/* ---------------------------------------------------------------------------------------- */
+/* The render as the file.                                                                  */
+
+/* A WAV header made in memory: libsndfile's virtual I/O over a buffer. */
+typedef struct memfile {
+    buf b;
+    sf_count_t pos;
+    bool failed;
+} memfile;
+
+static sf_count_t mem_filelen(void *user)
+{
+    return (sf_count_t)((memfile *)user)->b.len;
+}
+
+static sf_count_t mem_seek(sf_count_t offset, int whence, void *user)
+{
+    memfile *m = user;
+    sf_count_t base = whence == SEEK_CUR ? m->pos : whence == SEEK_END ? (sf_count_t)m->b.len : 0;
+    if (base + offset < 0)
+        return -1;
+    return m->pos = base + offset;
+}
+
+static sf_count_t mem_read(void *ptr, sf_count_t count, void *user)
+{
+    memfile *m = user;
+    sf_count_t left = (sf_count_t)m->b.len - m->pos;
+    sf_count_t n = count < left ? count : left > 0 ? left : 0;
+    memcpy(ptr, m->b.data + m->pos, (size_t)n);
+    m->pos += n;
+    return n;
+}
+
+static sf_count_t mem_write(const void *ptr, sf_count_t count, void *user)
+{
+    memfile *m = user;
+    size_t end = (size_t)(m->pos + count);
+    if (end > m->b.len) {
+        size_t grow = end - m->b.len;
+        if (!buf_reserve(&m->b, grow)) {
+            m->failed = true;
+            return 0;
+        }
+        memset(m->b.data + m->b.len, 0, grow + 1);
+        m->b.len = end;
+    }
+    memcpy(m->b.data + m->pos, ptr, (size_t)count);
+    m->pos += count;
+    return count;
+}
+
+static sf_count_t mem_tell(void *user)
+{
+    return ((memfile *)user)->pos;
+}
+
+static void put_le32_at(char *at, uint32_t v)
+{
+    memcpy(at, (char[4]){(char)v, (char)(v >> 8), (char)(v >> 16), (char)(v >> 24)}, 4);
+}
+
+/* The head of the WAV file for a render with room in front of its samples, and *fits: whether
+ * the header fits the room. libsndfile writes the header of a file with no samples; what it
+ * puts before the data chunk is kept, then a JUNK chunk (the RIFF filler every reader skips)
+ * fills the room up to the data chunk, which holds the render's samples where they lie. */
+static nashra_status wav_head(const audio_spec *spec, const audio_tags *tags,
+                              const audio_loudness *planned, long long frames, size_t room,
+                              buf *head, bool *fits, nashra_error *err)
+{
+    static SF_VIRTUAL_IO io = {mem_filelen, mem_seek, mem_read, mem_write, mem_tell};
+    *fits = false;
+    memfile m = {BUF_INIT, 0, false};
+    SF_INFO info = {.samplerate = spec->rate, .channels = (int)spec->channels,
+                    .format = sf_format(spec)};
+    SNDFILE *sf = sf_open_virtual(&io, SFM_WRITE, &info, &m);
+    if (!sf)
+        return error_set(err, NASHRA_EAUDIO, "cannot start a WAV header: %s", sf_strerror(NULL));
+    nashra_status rc = set_metadata(sf, spec, tags, planned, frames, err);
+    int e = sf_close(sf);
+    if (!rc && (e || m.failed))
+        rc = m.failed ? error_set(err, NASHRA_ENOMEM, "out of memory")
+                      : error_set(err, NASHRA_EAUDIO, "cannot make a WAV header: %s",
+                                  sf_error_number(e));
+    const char *h = m.b.data;
+    const size_t n = m.b.len; /* the header, ending with the empty data chunk's 8 bytes */
+    const unsigned long long bytes = (unsigned long long)frames * spec->channels * 2;
+    if (!rc && n >= 20 && n + 8 <= room && !memcmp(h, "RIFF", 4) && !memcmp(h + 8, "WAVE", 4) &&
+        !memcmp(h + n - 8, "data\0\0\0\0", 8) && room + bytes - 8 <= UINT32_MAX) {
+        buf_clear(head);
+        if (!buf_reserve(head, room)) {
+            rc = error_set(err, NASHRA_ENOMEM, "out of memory");
+        } else {
+            char *d = head->data;
+            memset(d, 0, room);
+            memcpy(d, h, n - 8);
+            memcpy(d + n - 8, "JUNK", 4);
+            put_le32_at(d + n - 4, (uint32_t)(room - n - 8));
+            memcpy(d + room - 8, "data", 4);
+            put_le32_at(d + room - 4, (uint32_t)bytes);
+            put_le32_at(d + 4, (uint32_t)(room + bytes - 8));
+            head->len = room;
+            *fits = true;
+        }
+    }
+    buf_free(&m.b);
+    return rc;
+}
+
+/* Whether the span is the whole of a 16-bit render with room in front, going unchanged into a
+ * 16-bit WAV file (no gain, limiter or dither) with its loudness known: then the render's file
+ * can become the output. */
+static bool whole_render_as_is(const audio_spec *spec, audio_render *src, long long start,
+                               long long end, const audio_loudness *measured)
+{
+    return measured && spec->container == AUDIO_WAV && spec->depth == 16 && !spec->normalize &&
+           !spec->dither && audio_render_is_16_bits(src) && audio_render_room(src) &&
+           start == 0 && end == audio_render_frames(src);
+}
+
+/* Makes the render's file the output, staged under *tmp; *tmp stays NULL where the header does
+ * not fit the room or the file cannot be linked, and the samples are then copied. */
+static nashra_status stage_render(const char *path, const audio_spec *spec,
+                                  const audio_tags *tags, audio_render *src,
+                                  const audio_loudness *measured, char **tmp, nashra_error *err)
+{
+    buf head = BUF_INIT;
+    bool fits = false;
+    nashra_status rc = wav_head(spec, tags, measured, audio_render_frames(src),
+                                audio_render_room(src), &head, &fits, err);
+    if (!rc && fits)
+        rc = audio_render_place(src, head.data, path, tmp, err);
+    buf_free(&head);
+    return rc;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+
 /* Writes data to fd, the temporary file behind path. */
 static nashra_status write_all(int fd, const void *data, size_t len, const char *path,
                                nashra_error *err)
@@ -601,6 +739,19 @@ nashra_status audio_output_stage(const char *path, bool overwrite, const audio_s
                          spec->rate);
     if (!is_lossy(spec) && spec->depth != 16 && spec->depth != 24)
         return error_set(err, NASHRA_EINVAL, "%s: bit depth must be 16 or 24", path);
+    if (whole_render_as_is(spec, src, start, end, measured)) {
+        if (cancel && *cancel)
+            return error_set(err, NASHRA_ECANCELED, "interrupted");
+        char *tmp = NULL;
+        if ((rc = stage_render(path, spec, tags, src, measured, &tmp, err)))
+            return rc;
+        if (tmp) {
+            if (result)
+                *result = (audio_result){.loudness = *measured};
+            *tmp_out = tmp;
+            return NASHRA_OK;
+        }
+    }
     pass p = {.path = path, .spec = spec, .src = src, .start = start, .end = end, .gain = 1,
               .rng = 0x9e3779b9u, .measure = true, .cancel = cancel};
 

@@ -58,6 +58,12 @@ nashra_status audio_output_stage(const char *path, bool overwrite, const audio_s
                                  const volatile sig_atomic_t *cancel, audio_result *result,
                                  char **tmp, nashra_error *err);
 
+/* The room a render leaves in front of its samples (audio_render_leave_room) when it may become
+ * a 16-bit WAV file as it is: for the header, some 4 KB with a few dozen stories' cue points and
+ * names, and a JUNK chunk that fills the rest. A header that does not fit is no error: the
+ * samples are then copied into a file of their own, as for any other output. */
+#define AUDIO_WAV_ROOM 32768
+
 /* The container a file name's extension asks for (.wav .flac .mp3 .opus .ogg); 0 if none. */
 audio_container audio_container_from_path(const char *path);
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "common/atomic.h"
@@ -18,7 +19,17 @@ struct audio_render {
     unsigned channels;
     long long frames;
     char *dir;
+    size_t room;    /* bytes in front of the samples (audio_render_leave_room) */
+    off_t started;  /* the file's bytes up to here are being written to disk */
 };
+
+static FILE *stream(int fd)
+{
+    FILE *f = fdopen(fd, "w+b");
+    if (f)
+        setvbuf(f, NULL, _IOFBF, 1 << 20);
+    return f;
+}
 
 nashra_status audio_render_create(const char *dir, unsigned channels, audio_render **out,
                                   nashra_error *err)
@@ -29,12 +40,11 @@ nashra_status audio_render_create(const char *dir, unsigned channels, audio_rend
         return error_set(err, NASHRA_EIO, "%s: cannot create output (a temporary file there): %s", dir,
                          strerror(errno));
     audio_render *r = calloc(1, sizeof *r);
-    if (!r || !(r->f = fdopen(fd, "w+b"))) {
+    if (!r || !(r->f = stream(fd))) {
         free(r);
         close(fd);
         return error_set(err, NASHRA_ENOMEM, "out of memory");
     }
-    setvbuf(r->f, NULL, _IOFBF, 1 << 20);
     r->channels = channels;
     r->dir = strdup(dir);
     *out = r;
@@ -57,6 +67,49 @@ static size_t sample_bytes(const audio_render *r)
     return r->pcm16 ? sizeof(int16_t) : sizeof(float);
 }
 
+bool audio_render_leave_room(audio_render *r, size_t room)
+{
+    if (r->frames || !r->dir)
+        return false;
+    int fd = atomic_linkable(r->dir);
+    FILE *f = fd >= 0 ? stream(fd) : NULL;
+    if (!f || fseeko(f, (off_t)room, SEEK_SET) != 0) {
+        if (f)
+            fclose(f);
+        else if (fd >= 0)
+            close(fd);
+        return false;
+    }
+    fclose(r->f);
+    r->f = f;
+    r->room = room;
+    r->started = (off_t)room;
+    return true;
+}
+
+size_t audio_render_room(const audio_render *r)
+{
+    return r->room;
+}
+
+/* A render that is to become the output starts its bytes on their way to disk as it goes, 8 MB
+ * at a time, so that the sync that puts it in place does not wait for all of them; only a
+ * hint, so its failure (a file system without it) is no error. */
+#define START_EVERY ((off_t)8 << 20)
+
+static void start_writing(audio_render *r)
+{
+#ifdef SYNC_FILE_RANGE_WRITE
+    off_t end = (off_t)r->room + (off_t)r->frames * (off_t)(sample_bytes(r) * r->channels);
+    if (end - r->started >= START_EVERY) {
+        sync_file_range(fileno(r->f), r->started, end - r->started, SYNC_FILE_RANGE_WRITE);
+        r->started = end;
+    }
+#else
+    (void)r;
+#endif
+}
+
 nashra_status audio_render_write(audio_render *r, const float *frames, size_t n,
                                  nashra_error *err)
 {
@@ -76,6 +129,8 @@ nashra_status audio_render_write(audio_render *r, const float *frames, size_t n,
         return error_set(err, NASHRA_EIO, "%s: cannot write a temporary file: %s",
                          r->dir ? r->dir : ".", strerror(errno));
     r->frames += (long long)n;
+    if (r->room)
+        start_writing(r);
     return NASHRA_OK;
 }
 
@@ -87,7 +142,8 @@ long long audio_render_frames(const audio_render *r)
 nashra_status audio_render_seek(audio_render *r, long long frame, nashra_error *err)
 {
     if (fflush(r->f) != 0 ||
-        fseeko(r->f, (off_t)frame * (off_t)(sample_bytes(r) * r->channels), SEEK_SET) != 0)
+        fseeko(r->f, (off_t)r->room + (off_t)frame * (off_t)(sample_bytes(r) * r->channels),
+               SEEK_SET) != 0)
         return error_set(err, NASHRA_EIO, "%s: cannot read a temporary file back: %s",
                          r->dir ? r->dir : ".", strerror(errno));
     return NASHRA_OK;
@@ -121,6 +177,31 @@ bool audio_render_is_16_bits(const audio_render *r)
 size_t audio_render_read_16(audio_render *r, short *frames, size_t max)
 {
     return r->pcm16 ? fread(frames, sizeof *frames * r->channels, max, r->f) : 0;
+}
+
+nashra_status audio_render_place(audio_render *r, const void *head, const char *path,
+                                char **tmp, nashra_error *err)
+{
+    *tmp = NULL;
+    int fd = fileno(r->f);
+    if (fflush(r->f) != 0)
+        return error_set(err, NASHRA_EIO, "%s: cannot write a temporary file: %s",
+                         r->dir ? r->dir : ".", strerror(errno));
+    for (size_t done = 0; done < r->room;) {
+        ssize_t w = pwrite(fd, (const char *)head + done, r->room - done, (off_t)done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return error_set(err, NASHRA_EIO, "%s: write failed: %s", path,
+                             strerror(w < 0 ? errno : ENOSPC));
+        done += (size_t)w;
+    }
+    if (fsync(fd) != 0)
+        return error_set(err, NASHRA_EIO, "%s: cannot finish file: %s", path, strerror(errno));
+    /* Without a way to link it (no /proc, say), the caller copies the samples instead. */
+    if (atomic_link_temp(fd, path, tmp) != 0)
+        *tmp = NULL;
+    return NASHRA_OK;
 }
 
 void audio_render_destroy(audio_render *r)

@@ -518,6 +518,11 @@ nashra_status nashra_bulletin_create(const nashra_config *config, const char *pa
     /* Speech that is not resampled is the synthesizer's 16-bit samples (and silence). */
     if (!rc && b->synth_rate == b->spec.rate)
         audio_render_keep_16_bits(b->render);
+    /* Such a render, going unchanged into a 16-bit WAV file, can become that file. */
+    if (!rc && audio_render_is_16_bits(b->render) && !mixing &&
+        b->spec.container == AUDIO_WAV && b->spec.depth == 16 && !b->spec.normalize &&
+        !b->spec.dither)
+        audio_render_leave_room(b->render, AUDIO_WAV_ROOM);
     if (!rc)
         rc = audio_resampler_create(b->synth_rate, b->spec.rate, 1, &b->resampler, err);
     /* The render is measured when its loudness decides something: the gain, the jingles',

@@ -23,7 +23,11 @@ nashra_status atomic_check(const char *path, bool overwrite, nashra_error *err)
     return NASHRA_OK;
 }
 
-int atomic_temp(const char *path, char **tmp)
+/* Makes a file under the first free name PATH.tmp-PID-N: make(name, ctx) creates it, returning
+ * a value >= 0, or -1 with errno set (EEXIST: that name is taken, try the next). *tmp (malloc'd)
+ * receives the name. Returns make's value, or -1 with errno set. */
+static int claim_temp_name(const char *path, char **tmp, int (*make)(const char *, void *),
+                           void *ctx)
 {
     size_t cap = strlen(path) + 64;
     char *name = malloc(cap);
@@ -31,10 +35,10 @@ int atomic_temp(const char *path, char **tmp)
         return -1;
     for (unsigned n = 0; n < 1000; n++) {
         snprintf(name, cap, "%s.tmp-%ld-%u", path, (long)getpid(), n);
-        int fd = open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-        if (fd >= 0) {
+        int rc = make(name, ctx);
+        if (rc >= 0) {
             *tmp = name;
-            return fd;
+            return rc;
         }
         if (errno != EEXIST)
             break;
@@ -43,6 +47,35 @@ int atomic_temp(const char *path, char **tmp)
     free(name);
     errno = saved;
     return -1;
+}
+
+static int create_new(const char *name, void *ctx)
+{
+    (void)ctx;
+    return open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+}
+
+int atomic_temp(const char *path, char **tmp)
+{
+    return claim_temp_name(path, tmp, create_new, NULL);
+}
+
+static int link_unnamed(const char *name, void *ctx)
+{
+    int fd = *(const int *)ctx;
+    /* AT_EMPTY_PATH needs a privilege; the descriptor's /proc link does not. */
+    if (linkat(fd, "", AT_FDCWD, name, AT_EMPTY_PATH) == 0)
+        return 0;
+    if (errno == EEXIST)
+        return -1;
+    char self[64];
+    snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
+    return linkat(AT_FDCWD, self, AT_FDCWD, name, AT_SYMLINK_FOLLOW);
+}
+
+int atomic_link_temp(int fd, const char *path, char **tmp)
+{
+    return claim_temp_name(path, tmp, link_unnamed, &fd);
 }
 
 /* Moves tmp to path; without overwrite, never replaces a file that appeared meanwhile. */
@@ -133,6 +166,11 @@ nashra_status atomic_write_file(const char *path, const void *data, size_t len, 
         rc = atomic_place(tmp, path, overwrite, err);
     free(tmp);
     return rc;
+}
+
+int atomic_linkable(const char *dir)
+{
+    return open(dir, O_RDWR | O_TMPFILE | O_CLOEXEC, 0666);
 }
 
 int atomic_scratch(const char *dir)

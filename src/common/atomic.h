@@ -44,6 +44,17 @@ int atomic_write_all(int fd, const void *data, size_t len);
  * then), or -1 with errno set. */
 int atomic_scratch(const char *dir);
 
+/* An unnamed file in dir, open for reading and writing, that atomic_link_temp can give a name:
+ * a file as atomic_temp makes them (mode 0666 less the umask) that vanishes if the process dies
+ * before then. Returns the descriptor, or -1 with errno set (EOPNOTSUPP, EISDIR or EINVAL where
+ * the file system has no O_TMPFILE). */
+int atomic_linkable(const char *dir);
+
+/* Links fd, a file from atomic_linkable in path's directory, under a temporary name beside
+ * path as atomic_temp would choose it, for atomic_place; *tmp (malloc'd) receives the name.
+ * Returns 0, or -1 with errno set. */
+int atomic_link_temp(int fd, const char *path, char **tmp);
+
 /* mkdir -p: makes path and every missing folder above it with mode (existing ones, or anything
  * else already at path, are left as they are: check what path is afterwards). Returns 0, or -1
  * with errno set and, when failed is not NULL, the folder that could not be made in it. */

@@ -597,6 +597,86 @@ static int count_files(const char *dir, const char *prefix)
     return n;
 }
 
+/* A 16-bit render with room in front, written whole and unchanged into a 16-bit WAV file,
+ * becomes that file: its samples where they lie after a header that ends with a JUNK chunk
+ * and the data chunk's, with the file mode a new output gets and nothing else left behind.
+ * With too little room for the header, or a part of the render, the samples are copied into
+ * a file of their own; either way the file reads back with the same samples and metadata. */
+static void render_becomes_the_file(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/nashra-room-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    nashra_error err = {0};
+    enum { FRAMES = 50000 };
+    static float in[FRAMES];
+    for (size_t i = 0; i < FRAMES; i++)
+        in[i] = (float)((int)(i * 13 % 65536) - 32768) / 32768.0f;
+    mode_t mask = umask(0);
+    umask(mask);
+    const struct { size_t room; long long start, end; bool in_place; } rows[] = {
+        {AUDIO_WAV_ROOM, 0, FRAMES, true},
+        {64, 0, FRAMES, false},             /* the header does not fit */
+        {AUDIO_WAV_ROOM, 7, FRAMES, false}, /* a part */
+    };
+    for (size_t k = 0; k < sizeof rows / sizeof *rows; k++) {
+        audio_render *r;
+        assert_int_equal(audio_render_create(dir, 1, &r, &err), NASHRA_OK);
+        audio_render_keep_16_bits(r);
+        assert_true(audio_render_leave_room(r, rows[k].room));
+        assert_int_equal(audio_render_room(r), rows[k].room);
+        assert_int_equal(audio_render_write(r, in, FRAMES, &err), NASHRA_OK);
+        char path[512];
+        snprintf(path, sizeof path, "%s/raw.wav", dir);
+        audio_spec spec = {AUDIO_WAV, 22050, 1, 16, false, false, -23, -1, 0};
+        audio_chapter ch[2];
+        audio_tags tags = test_tags(ch);
+        const audio_loudness measured = {-19.5, 3.25, -1.5, -15.25, -17.5};
+        audio_result res;
+        assert_int_equal(audio_output_write(path, false, &spec, &tags, r, rows[k].start,
+                                            rows[k].end, &measured, &res, &err), NASHRA_OK);
+        audio_render_destroy(r);
+        assert_int_equal(count_files(dir, "raw.wav"), 1); /* no temporary left */
+        assert_true(res.loudness.integrated == measured.integrated);
+        assert_true(res.gain_db == 0);
+
+        long long frames = rows[k].end - rows[k].start;
+        struct stat st;
+        assert_int_equal(stat(path, &st), 0);
+        assert_int_equal(st.st_mode & 0777, 0666 & ~mask);
+        unsigned char head[8];
+        FILE *f = fopen(path, "rb");
+        assert_non_null(f);
+        assert_int_equal(fseek(f, (long)AUDIO_WAV_ROOM - 8, SEEK_SET), 0);
+        assert_int_equal(fread(head, 1, 8, f), 8);
+        fclose(f);
+        bool placed = !memcmp(head, "data", 4);
+        assert_int_equal(placed, rows[k].in_place);
+        if (placed)
+            assert_int_equal(st.st_size, AUDIO_WAV_ROOM + 2 * frames);
+
+        SF_INFO info = {0};
+        SNDFILE *sf = sf_open(path, SFM_READ, &info);
+        assert_non_null(sf);
+        assert_int_equal(info.frames, frames);
+        SF_BROADCAST_INFO bi;
+        assert_int_equal(sf_command(sf, SFC_GET_BROADCAST_INFO, &bi, sizeof bi), SF_TRUE);
+        assert_int_equal(bi.loudness_value, -1950);
+        assert_int_equal(bi.max_true_peak_level, -150);
+        uint32_t cues = 0;
+        assert_int_equal(sf_command(sf, SFC_GET_CUE_COUNT, &cues, sizeof cues), SF_TRUE);
+        assert_int_equal(cues, 2);
+        static short got[FRAMES];
+        assert_int_equal(sf_readf_short(sf, got, FRAMES), frames);
+        sf_close(sf);
+        for (long long i = 0; i < frames; i++)
+            if (got[i] != (short)(in[rows[k].start + i] * 32768.0f))
+                fail_msg("row %zu, sample %lld: %d", k, i, got[i]);
+        unlink(path);
+    }
+    assert_int_equal(rmdir(dir), 0);
+}
+
 typedef struct case_row {
     const char *name;
     audio_container container;
@@ -741,6 +821,7 @@ int main(void)
         cmocka_unit_test(meter_pieces_agree),
         cmocka_unit_test(file_buffer),
         cmocka_unit_test(render_in_16_bits),
+        cmocka_unit_test(render_becomes_the_file),
         cmocka_unit_test(true_peak_between_samples),
         cmocka_unit_test(limiting),
         cmocka_unit_test(limiter_gain_is_smooth),
