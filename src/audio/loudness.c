@@ -459,24 +459,52 @@ static nashra_status hand_over(audio_meter *m, nashra_error *err)
     return rc;
 }
 
-nashra_status audio_meter_add(audio_meter *m, const float *frames, size_t n, nashra_error *err)
+/* Copies n samples to floats: from floats, or from 16-bit values when pcm16. */
+static void to_floats(float *restrict to, const void *from, size_t n, bool pcm16)
+{
+    if (!pcm16) {
+        memcpy(to, from, n * sizeof *to);
+        return;
+    }
+    const int16_t *restrict s = from;
+    for (size_t i = 0; i < n; i++)
+        to[i] = s[i] / 32768.0f;
+}
+
+/* Adds n frames of floats, or of 16-bit values when pcm16. */
+static nashra_status add_frames(audio_meter *m, const void *frames, size_t n, bool pcm16,
+                                nashra_error *err)
 {
     if (m->mode == NOT_STARTED && n)
         start_threads(m);
-    if (m->mode == INLINE) {
+    const size_t ch = m->channels, size = pcm16 ? sizeof(int16_t) : sizeof(float);
+    const char *from = frames;
+    if (m->mode == INLINE && !pcm16) {
         measure_peak(m, frames, n);
         return measure_loudness(m, frames, n, err);
     }
-    const size_t ch = m->channels;
+    if (m->mode == INLINE) {
+        float block[4096];
+        const size_t per = sizeof block / sizeof *block / ch;
+        for (size_t done = 0; done < n; done += per) {
+            size_t k = n - done < per ? n - done : per;
+            to_floats(block, from + done * ch * size, k * ch, true);
+            measure_peak(m, block, k);
+            nashra_status rc = measure_loudness(m, block, k, err);
+            if (rc)
+                return rc;
+        }
+        return NASHRA_OK;
+    }
     while (n) {
         size_t k = SLOT_FRAMES - m->fill;
         if (k > n)
             k = n;
         /* m->handed changes only here, on this thread: reading it needs no lock. */
-        memcpy(m->ring + ((m->handed % SLOTS) * SLOT_FRAMES + m->fill) * ch, frames,
-               k * ch * sizeof *frames);
+        to_floats(m->ring + ((m->handed % SLOTS) * SLOT_FRAMES + m->fill) * ch, from, k * ch,
+                  pcm16);
         m->fill += k;
-        frames += k * ch;
+        from += k * ch * size;
         n -= k;
         if (m->fill == SLOT_FRAMES) {
             nashra_status rc = hand_over(m, err);
@@ -485,6 +513,17 @@ nashra_status audio_meter_add(audio_meter *m, const float *frames, size_t n, nas
         }
     }
     return NASHRA_OK;
+}
+
+nashra_status audio_meter_add(audio_meter *m, const float *frames, size_t n, nashra_error *err)
+{
+    return add_frames(m, frames, n, false, err);
+}
+
+nashra_status audio_meter_add_16(audio_meter *m, const int16_t *frames, size_t n,
+                                 nashra_error *err)
+{
+    return add_frames(m, frames, n, true, err);
 }
 
 /* Waits until the threads have measured every frame added so far. */

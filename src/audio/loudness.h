@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "nashra.h"
 
@@ -22,6 +23,9 @@ nashra_status audio_meter_create(int rate, unsigned channels, audio_meter **out,
                                  nashra_error *err);
 /* Adds n interleaved frames. */
 nashra_status audio_meter_add(audio_meter *m, const float *frames, size_t n, nashra_error *err);
+/* Adds n interleaved frames of 16-bit samples (each value v read as v / 32768). */
+nashra_status audio_meter_add_16(audio_meter *m, const int16_t *frames, size_t n,
+                                 nashra_error *err);
 /* The figures so far. */
 nashra_status audio_meter_report(audio_meter *m, audio_loudness *out, nashra_error *err);
 void audio_meter_destroy(audio_meter *m);

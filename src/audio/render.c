@@ -134,6 +134,20 @@ nashra_status audio_render_write(audio_render *r, const float *frames, size_t n,
     return NASHRA_OK;
 }
 
+nashra_status audio_render_write_16(audio_render *r, const int16_t *frames, size_t n,
+                                    nashra_error *err)
+{
+    if (!r->pcm16)
+        return error_set(err, NASHRA_EINVAL, "the render does not keep 16-bit samples");
+    if (n && fwrite(frames, sizeof *frames * r->channels, n, r->f) != n)
+        return error_set(err, NASHRA_EIO, "%s: cannot write a temporary file: %s",
+                         r->dir ? r->dir : ".", strerror(errno));
+    r->frames += (long long)n;
+    if (r->room)
+        start_writing(r);
+    return NASHRA_OK;
+}
+
 long long audio_render_frames(const audio_render *r)
 {
     return r->frames;

@@ -31,6 +31,9 @@ void audio_render_keep_16_bits(audio_render *r);
 nashra_status audio_render_write(audio_render *r, const float *frames, size_t n,
                                  nashra_error *err);
 
+/* Writes n frames of 16-bit samples, as kept, to a render that keeps them. */
+nashra_status audio_render_write_16(audio_render *r, const int16_t *frames, size_t n,
+                                    nashra_error *err);
 long long audio_render_frames(const audio_render *r);
 
 /* Positions the next read at frame (after any writing). */

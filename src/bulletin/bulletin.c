@@ -79,6 +79,7 @@ struct nashra_bulletin {
     nashra_lexicon *lexicon; /* the user's, or NULL */
     long long stream_in;    /* synthesizer frames since the resampler's stream began */
     long long stream_out0;  /* the render frame where it began */
+    bool as_made;           /* speech goes to the render as the synthesizer made it */
     float *fbuf;            /* conversion buffers */
     size_t fcap;
     clip clip;
@@ -223,9 +224,29 @@ static nashra_status to_render(void *user, const float *frames, size_t n, nashra
     return rc;
 }
 
+/* Speech as the synthesizer made it, to a mono render kept in 16 bits at its rate. */
+static nashra_status feed_16(nashra_bulletin *b, const int16_t *samples, size_t n,
+                             nashra_error *err)
+{
+    static const int16_t silence[4096];
+    nashra_status rc = NASHRA_OK;
+    while (!rc && n) {
+        size_t k = samples || n < 4096 ? n : 4096;
+        const int16_t *s = samples ? samples : silence;
+        rc = audio_render_write_16(b->render, s, k, err);
+        if (!rc && b->meter)
+            rc = audio_meter_add_16(b->meter, s, k, err);
+        b->stream_in += (long long)k;
+        n -= k;
+    }
+    return rc;
+}
+
 /* Feeds n synthesizer samples (NULL: silence). */
 static nashra_status feed(nashra_bulletin *b, const int16_t *samples, size_t n, nashra_error *err)
 {
+    if (b->as_made)
+        return feed_16(b, samples, n, err);
     float in[4096];
     while (n) {
         size_t k = n < 4096 ? n : 4096;
@@ -516,8 +537,10 @@ nashra_status nashra_bulletin_create(const nashra_config *config, const char *pa
     rc = audio_render_create(dir, b->spec.channels, &b->render, err);
     free(dir);
     /* Speech that is not resampled is the synthesizer's 16-bit samples (and silence). */
-    if (!rc && b->synth_rate == b->spec.rate)
+    if (!rc && b->synth_rate == b->spec.rate) {
         audio_render_keep_16_bits(b->render);
+        b->as_made = b->spec.channels == 1 && audio_render_is_16_bits(b->render);
+    }
     /* Such a render, going unchanged into a 16-bit WAV file, can become that file. */
     if (!rc && audio_render_is_16_bits(b->render) && !mixing &&
         b->spec.container == AUDIO_WAV && b->spec.depth == 16 && !b->spec.normalize &&

@@ -265,6 +265,66 @@ static void meter_pieces_agree(void **state)
     free(x);
 }
 
+/* 16-bit samples given as they are measure as the floats they stand for, in any pieces, and a
+ * 16-bit render written with them reads back the same. */
+static void meter_and_render_take_16_bits(void **state)
+{
+    (void)state;
+    nashra_error err = {0};
+    const int rate = 22050;
+    const size_t frames = (size_t)rate * 20;
+    int16_t *s = malloc(frames * sizeof *s);
+    float *x = malloc(frames * sizeof *x);
+    assert_non_null(s);
+    assert_non_null(x);
+    uint32_t r = 777;
+    for (size_t i = 0; i < frames; i++) {
+        r = r * 1664525u + 1013904223u;
+        double level = 0.02 + 0.4 * ((i / ((size_t)rate * 2)) % 3) / 2.0;
+        s[i] = (int16_t)(level * ((double)(r >> 16) - 32768));
+        x[i] = s[i] / 32768.0f;
+    }
+    audio_loudness want, got;
+    audio_meter *m;
+    assert_int_equal(audio_meter_create(rate, 1, &m, &err), NASHRA_OK);
+    assert_int_equal(audio_meter_add(m, x, frames, &err), NASHRA_OK);
+    assert_int_equal(audio_meter_report(m, &want, &err), NASHRA_OK);
+    audio_meter_destroy(m);
+    const size_t pieces[] = {frames, 777, 65536};
+    for (size_t p = 0; p < sizeof pieces / sizeof *pieces; p++) {
+        assert_int_equal(audio_meter_create(rate, 1, &m, &err), NASHRA_OK);
+        for (size_t at = 0; at < frames; at += pieces[p])
+            assert_int_equal(audio_meter_add_16(m, s + at, at + pieces[p] < frames ?
+                                                pieces[p] : frames - at, &err), NASHRA_OK);
+        assert_int_equal(audio_meter_report(m, &got, &err), NASHRA_OK);
+        audio_meter_destroy(m);
+        assert_memory_equal(&got, &want, sizeof want);
+    }
+    assert_true(want.integrated > -40 && want.integrated < -5);
+
+    char dir[] = "/tmp/nashra-render16-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    audio_render *rd;
+    assert_int_equal(audio_render_create(dir, 1, &rd, &err), NASHRA_OK);
+    assert_int_equal(audio_render_write_16(rd, s, 10, &err), NASHRA_EINVAL); /* floats kept */
+    audio_render_destroy(rd);
+    assert_int_equal(audio_render_create(dir, 1, &rd, &err), NASHRA_OK);
+    audio_render_keep_16_bits(rd);
+    assert_int_equal(audio_render_write(rd, x, 1000, &err), NASHRA_OK);
+    assert_int_equal(audio_render_write_16(rd, s + 1000, frames - 1000, &err), NASHRA_OK);
+    assert_int_equal(audio_render_frames(rd), frames);
+    assert_int_equal(audio_render_seek(rd, 0, &err), NASHRA_OK);
+    float *back = malloc(frames * sizeof *back);
+    assert_non_null(back);
+    assert_int_equal(audio_render_read(rd, back, frames), frames);
+    assert_memory_equal(back, x, frames * sizeof *x);
+    audio_render_destroy(rd);
+    assert_int_equal(rmdir(dir), 0);
+    free(back);
+    free(s);
+    free(x);
+}
+
 /* The buffered writer under libsndfile: odd-sized writes, a seek back to rewrite the start
  * (as a header is), a read in between, all land where they were written; a failed write is
  * reported, at the latest when the buffer is closed. */
@@ -819,6 +879,7 @@ int main(void)
         cmocka_unit_test(loudness_gates),
         cmocka_unit_test(loudness_range_cases),
         cmocka_unit_test(meter_pieces_agree),
+        cmocka_unit_test(meter_and_render_take_16_bits),
         cmocka_unit_test(file_buffer),
         cmocka_unit_test(render_in_16_bits),
         cmocka_unit_test(render_becomes_the_file),
