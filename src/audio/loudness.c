@@ -72,17 +72,24 @@ static void true_peak_block(true_peak *t, const float *frames, size_t n)
 {
     const size_t stride = TP_TAPS - 1 + TP_BLOCK;
     uint32_t peak = magnitude_bits((float)t->peak);
-    for (unsigned c = 0; c < t->channels; c++) {
+    const size_t ch = t->channels;
+    for (unsigned c = 0; c < ch; c++) {
         float *restrict x = t->x + c * stride;
-        for (size_t i = 0; i < n; i++)
-            x[TP_TAPS - 1 + i] = frames[i * t->channels + c];
         /* The first phase is the signal itself; each other phase a short filter, which cannot
          * reach the peak so far where the block and its history are quiet enough: speech is
-         * mostly far below its peaks, and the filters are then skipped, with the same result. */
+         * mostly far below its peaks, and the filters are then skipped, with the same result,
+         * and the block is not copied but for the history the next one needs. */
         uint32_t block = 0, history = 0;
-        for (size_t i = 0; i < n; i++) {
-            uint32_t a = magnitude_bits(x[TP_TAPS - 1 + i]);
-            block = a > block ? a : block;
+        if (ch == 1) { /* a loop the compiler vectorizes */
+            for (size_t i = 0; i < n; i++) {
+                uint32_t a = magnitude_bits(frames[i]);
+                block = a > block ? a : block;
+            }
+        } else {
+            for (size_t i = 0; i < n; i++) {
+                uint32_t a = magnitude_bits(frames[i * ch + c]);
+                block = a > block ? a : block;
+            }
         }
         for (size_t i = 0; i < TP_TAPS - 1; i++) {
             uint32_t a = magnitude_bits(x[i]);
@@ -94,7 +101,17 @@ static void true_peak_block(true_peak *t, const float *frames, size_t n)
         memcpy(&loudest, &window, sizeof loudest);
         memcpy(&so_far, &peak, sizeof so_far);
         const bool quiet = loudest * t->reach < so_far; /* false for NaN */
-        for (int p = 1; p < TP_PHASES && !quiet; p++) {
+        if (quiet) {
+            /* The last TP_TAPS - 1 samples, of the block and what came before it. */
+            const size_t keep = n < TP_TAPS - 1 ? TP_TAPS - 1 - n : 0;
+            memmove(x, x + TP_TAPS - 1 - keep, keep * sizeof *x);
+            for (size_t i = keep; i < TP_TAPS - 1; i++)
+                x[i] = frames[(i + n - (TP_TAPS - 1)) * ch + c];
+            continue;
+        }
+        for (size_t i = 0; i < n; i++)
+            x[TP_TAPS - 1 + i] = frames[i * ch + c];
+        for (int p = 1; p < TP_PHASES; p++) {
             const float *restrict h = t->h[p];
             for (size_t i = 0; i < n; i++) {
                 const float *src = x + TP_TAPS - 1 + i;
