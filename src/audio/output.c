@@ -16,6 +16,7 @@
 #include "audio/limiter.h"
 #include "common/atomic.h"
 #include "common/buf.h"
+#include "common/clones.h"
 #include "common/error.h"
 
 #define CHUNK 4096          /* frames per step */
@@ -78,9 +79,7 @@ static uint32_t next_random(uint32_t *s)
 /* y = floor(x * scale + noise + 0.5) held to [lo, hi], times shift: a loop the compiler
  * vectorizes with AVX2 (x86-64's baseline has no vector conversion from float to double), built
  * for it too and picked at load time; each lane does the same operations as the plain build. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__)
-__attribute__((target_clones("avx2", "default")))
-#endif
+NASHRA_CLONES_AVX2
 static void round_block(const float *restrict x, const double *restrict noise, int *restrict y,
                         size_t n, double scale, double lo, double hi, int shift)
 {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/clones.h"
 #include "common/data.h"
 #include "common/error.h"
 #include "common/sha256.h"
@@ -285,11 +286,7 @@ static size_t char_id(const diac_model *m, unsigned cp)
  * -ffp-contract=fast, so those builds fuse each multiply and add: every clone is deterministic,
  * but a processor with FMA and one without may differ in the last bits of a logit (the unit
  * test's tolerance is far wider). */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__)
-#define WIDE __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define WIDE
-#endif
+#define WIDE NASHRA_CLONES_V4_V3
 
 /* Eight floats: the sums kept in registers while the inputs stream by (two SSE registers in
  * the default build, one AVX register in the others). */
