@@ -400,6 +400,14 @@ NASHRA_API nashra_status nashra_bulletin_add_story(nashra_bulletin *bulletin,
                                                    const nashra_story_options *options,
                                                    nashra_error *err);
 
+/* Says which story will be added right after the piece added next (options as it will be
+ * added with, or NULL), so that with more than one job its sentences are synthesized while
+ * that piece is still being read, and no worker waits at the end of each story. Only a hint:
+ * if anything else comes next, the work begun on it is dropped; a story in a voice of its own
+ * is not read ahead. The article must stay valid until it is added. */
+NASHRA_API void nashra_bulletin_next(nashra_bulletin *bulletin, const nashra_article *article,
+                                     const nashra_story_options *options);
+
 /* Speaks text (as nashra_text_sentences reads it) as one segment of the given kind. */
 NASHRA_API nashra_status nashra_bulletin_say(nashra_bulletin *bulletin, const char *kind,
                                              const char *text, nashra_error *err);

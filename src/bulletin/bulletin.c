@@ -99,6 +99,12 @@ struct nashra_bulletin {
     /* Where clips come from: */
     clip_source source;     /* source.cache: NULL without a cache */
     jobs_pool *pool;        /* NULL with one job */
+    /* The story said to come next (nashra_bulletin_next), and the one whose sentences were
+     * handed to the workers after the segment being read, ahead of its turn: */
+    const nashra_article *next;
+    const nashra_article *ahead;
+    pending_list ahead_list;
+    bool own_voice;         /* a story's own voice is being read */
     bool pronounce_ahead;   /* one job, and another processor for the pronunciation stage */
     size_t spoken;          /* sentences rendered */
     struct timespec started;
@@ -711,16 +717,76 @@ static bool clip_cached(void *ctx, size_t i)
     return cache_has(cache, key);
 }
 
-/* Speaks the collected sentences of the open segment: all are handed to the workers first,
- * then rendered in order as their clips come back; with one job, the pronunciation thread
- * starts on them instead. */
-static nashra_status speak_pending(nashra_bulletin *b, const pending_list *l, nashra_error *err)
+/* The text stages' options for this bulletin. They run up to the spoken forms only
+ * (script_article and script_text with pronounce false): make_clip runs the pronunciation
+ * stage. */
+static nashra_speech speech_of(const nashra_bulletin *b)
+{
+    return (nashra_speech){b->lexicon, b->config.speech_flags};
+}
+
+static nashra_status submit_all(nashra_bulletin *b, const pending_list *l, nashra_error *err)
+{
+    nashra_status rc = NASHRA_OK;
+    for (size_t i = 0; !rc && i < l->count; i++)
+        rc = jobs_submit(b->pool, l->items[i].text, params_for(b, l->items[i].part), err);
+    return rc;
+}
+
+/* Forgets the story handed to the workers ahead of its turn, and what they were given. */
+static void drop_ahead(nashra_bulletin *b)
+{
+    if (b->pool)
+        jobs_discard(b->pool);
+    pending_free(&b->ahead_list);
+    b->ahead = NULL;
+}
+
+/* Hands the sentences of the story said to come next to the workers, after those of the
+ * segment being read, so that they are not left idle at the end of each story: read in the
+ * bulletin's own voice, as a story that has none of its own is. Only a hint, so a story that
+ * cannot be read ahead is left for its turn. */
+static nashra_status read_ahead(nashra_bulletin *b, nashra_error *err)
+{
+    const nashra_article *next = b->next;
+    b->next = NULL;
+    if (!next || !b->pool || b->own_voice)
+        return NASHRA_OK;
+    nashra_speech speech = speech_of(b);
+    pending_list l = {.next_forced = -1};
+    nashra_error ignored = {0};
+    if (script_article(next, &speech, false, collect, &l, &ignored) || l.out_of_memory) {
+        pending_free(&l);
+        return NASHRA_OK;
+    }
+    b->ahead_list = l;
+    b->ahead = next;
+    return submit_all(b, &b->ahead_list, err);
+}
+
+void nashra_bulletin_next(nashra_bulletin *b, const nashra_article *article,
+                          const nashra_story_options *options)
+{
+    if (b)
+        b->next = options && options->voice && strcmp(options->voice, b->config.voice) != 0
+                      ? NULL
+                      : article;
+}
+
+/* Speaks the collected sentences of the open segment: all are handed to the workers first
+ * (unless they were, ahead of their turn: handed), then those of the story said to come next,
+ * and they are rendered in order as their clips come back; with one job, the pronunciation
+ * thread starts on them instead. */
+static nashra_status speak_pending(nashra_bulletin *b, const pending_list *l, bool handed,
+                                   nashra_error *err)
 {
     if (l->out_of_memory)
         return error_set(err, NASHRA_ENOMEM, "out of memory");
-    nashra_status rc = NASHRA_OK;
-    for (size_t i = 0; b->pool && !rc && i < l->count; i++)
-        rc = jobs_submit(b->pool, l->items[i].text, params_for(b, l->items[i].part), err);
+    if (!handed && b->ahead)
+        drop_ahead(b); /* what was read ahead is not what comes */
+    nashra_status rc = b->pool && !handed ? submit_all(b, l, err) : NASHRA_OK;
+    if (!rc)
+        rc = read_ahead(b, err);
     pron_ahead *ahead = NULL;
     const char **texts = NULL;
     ahead_ctx actx = {b, l};
@@ -737,8 +803,8 @@ static nashra_status speak_pending(nashra_bulletin *b, const pending_list *l, na
     }
     pron_ahead_stop(ahead);
     free(texts);
-    if (rc && b->pool)
-        jobs_discard(b->pool);
+    if (rc)
+        drop_ahead(b);
     return rc;
 }
 
@@ -805,14 +871,6 @@ void nashra_story_options_init(nashra_story_options *o)
     o->pause_before_ms = o->headline_pause_ms = o->sentence_pause_ms = o->paragraph_pause_ms = -1;
 }
 
-/* The text stages' options for this bulletin. They run up to the spoken forms only
- * (script_article and script_text with pronounce false): make_clip runs the pronunciation
- * stage. */
-static nashra_speech speech_of(const nashra_bulletin *b)
-{
-    return (nashra_speech){b->lexicon, b->config.speech_flags};
-}
-
 nashra_status nashra_bulletin_add_story(nashra_bulletin *b, const nashra_article *article,
                                         const nashra_story_options *o, nashra_error *err)
 {
@@ -840,6 +898,7 @@ nashra_status nashra_bulletin_add_story(nashra_bulletin *b, const nashra_article
         b->body = story;
         if (!b->config.headline_voice)
             b->headline = story;
+        b->own_voice = true;
     }
     if (!rc)
         rc = segment_pause(b, true, o->pause_before_ms, err);
@@ -849,6 +908,7 @@ nashra_status nashra_bulletin_add_story(nashra_bulletin *b, const nashra_article
     if (rc) {
         b->body = saved_body;
         b->headline = saved_headline;
+        b->own_voice = false;
         return rc;
     }
     /* The story's pauses stand in for the bulletin's while it is read. */
@@ -861,11 +921,19 @@ nashra_status nashra_bulletin_add_story(nashra_bulletin *b, const nashra_article
         b->config.paragraph_pause_ms = o->paragraph_pause_ms;
     nashra_speech speech = speech_of(b);
     pending_list l = {.next_forced = -1};
-    rc = script_article(article, &speech, false, collect, &l, err);
+    /* Read ahead, in the voice it is read in now: its sentences are with the workers. */
+    const bool handed = b->ahead == article && !own_voice;
+    if (handed) {
+        l = b->ahead_list;
+        b->ahead_list = (pending_list){.next_forced = -1};
+        b->ahead = NULL;
+    } else {
+        rc = script_article(article, &speech, false, collect, &l, err);
+    }
     if (!rc) {
         note(b, NASHRA_LOG_INFO, "story %zu: %s (%s): %zu sentences", b->layout.story_count,
              nashra_article_name(article), nashra_article_headline(article), l.count);
-        rc = speak_pending(b, &l, err);
+        rc = speak_pending(b, &l, handed, err);
     }
     pending_free(&l);
     b->config.headline_pause_ms = saved.headline_pause_ms;
@@ -874,6 +942,7 @@ nashra_status nashra_bulletin_add_story(nashra_bulletin *b, const nashra_article
     if (own_voice) {
         b->body = saved_body;
         b->headline = saved_headline;
+        b->own_voice = false;
     }
     return close_segment(b, true, rc);
 }
@@ -920,7 +989,7 @@ nashra_status nashra_bulletin_say(nashra_bulletin *b, const char *kind, const ch
     rc = script_text(k, text, &speech, false, collect, &l, err);
     if (!rc) {
         note(b, NASHRA_LOG_INFO, "%s: %zu sentences", k, l.count);
-        rc = speak_pending(b, &l, err);
+        rc = speak_pending(b, &l, false, err);
     }
     pending_free(&l);
     return close_segment(b, false, rc);
@@ -947,7 +1016,7 @@ nashra_status nashra_bulletin_headlines(nashra_bulletin *b, const nashra_article
     }
     if (!rc) {
         note(b, NASHRA_LOG_INFO, "headlines of %zu stories: %zu sentences", count, l.count);
-        rc = speak_pending(b, &l, err);
+        rc = speak_pending(b, &l, false, err);
     }
     pending_free(&l);
     return close_segment(b, false, rc);
@@ -1236,6 +1305,7 @@ void nashra_bulletin_destroy(nashra_bulletin *b)
     nashra_lexicon_destroy(b->lexicon);
     layout_free(&b->layout);
     clip_free(&b->clip);
+    pending_free(&b->ahead_list);
     free(b->fbuf);
     free(b->path);
     for (size_t i = 0; i < sizeof b->owned / sizeof *b->owned; i++)

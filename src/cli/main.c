@@ -890,9 +890,12 @@ static int run_articles(nashra_config *cfg_in, const char *voice, const voice_ov
     nashra_bulletin_info info;
     if (rc == EXIT_OK && nashra_bulletin_create(&cfg, output, &b, &err))
         rc = report(&err);
-    for (size_t i = 0; rc == EXIT_OK && i < total; i++)
+    for (size_t i = 0; rc == EXIT_OK && i < total; i++) {
+        if (i + 1 < total)
+            nashra_bulletin_next(b, articles[i + 1], NULL);
         if (nashra_bulletin_add(b, articles[i], &err))
             rc = report(&err);
+    }
     if (rc == EXIT_OK && nashra_bulletin_finish(b, &info, &err))
         rc = report(&err);
     nashra_bulletin_destroy(b); /* removes the temporary file of a failed run */

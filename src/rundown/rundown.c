@@ -614,6 +614,42 @@ typedef struct story_list {
     size_t *number;  /* by item: how many */
 } story_list;
 
+/* A story item's options. */
+static nashra_story_options story_options(const rundown_item *it)
+{
+    nashra_story_options so;
+    nashra_story_options_init(&so);
+    so.voice = it->voice;
+    so.pause_before_ms = it->pause_before;
+    so.headline_pause_ms = it->headline_pause;
+    so.sentence_pause_ms = it->sentence_pause;
+    so.paragraph_pause_ms = it->paragraph_pause;
+    return so;
+}
+
+/* Tells the bulletin which story follows the piece about to be added (item i's k-th story, or
+ * item i itself): the next one of the same item, or the first of the next story item when
+ * nothing spoken stands between (pauses and audio inserts may). */
+static void say_next_story(nashra_bulletin *b, const nashra_rundown *r, const story_list *s,
+                           size_t i, size_t k)
+{
+    if (r->items[i].kind == ITEM_STORY && k + 1 < s->number[i]) {
+        nashra_story_options so = story_options(&r->items[i]);
+        nashra_bulletin_next(b, s->articles[s->first[i] + k + 1], &so);
+        return;
+    }
+    for (size_t j = i + 1; j < r->count; j++) {
+        const rundown_item *it = &r->items[j];
+        if (it->kind == ITEM_PAUSE || it->kind == ITEM_AUDIO)
+            continue;
+        if (it->kind == ITEM_STORY && s->number[j]) {
+            nashra_story_options so = story_options(it);
+            nashra_bulletin_next(b, s->articles[s->first[j]], &so);
+        }
+        return;
+    }
+}
+
 static nashra_status collect_stories(const nashra_rundown *r, const nashra_rundown_options *o,
                                      story_list *s, nashra_error *err)
 {
@@ -724,6 +760,8 @@ nashra_status nashra_rundown_build(const nashra_rundown *r, const nashra_config 
         rc = nashra_bulletin_create(&cfg, path, &b, err);
     for (size_t i = 0; !rc && i < r->count; i++) {
         const rundown_item *it = &r->items[i];
+        if (it->kind != ITEM_STORY && it->kind != ITEM_PAUSE && it->kind != ITEM_AUDIO)
+            say_next_story(b, r, &stories, i, 0);
         switch (it->kind) {
         case ITEM_GREETING: {
             char *text = NULL;
@@ -738,16 +776,12 @@ nashra_status nashra_rundown_build(const nashra_rundown *r, const nashra_config 
                                            stories.count, err);
             break;
         case ITEM_STORY: {
-            nashra_story_options so;
-            nashra_story_options_init(&so);
-            so.voice = it->voice;
-            so.pause_before_ms = it->pause_before;
-            so.headline_pause_ms = it->headline_pause;
-            so.sentence_pause_ms = it->sentence_pause;
-            so.paragraph_pause_ms = it->paragraph_pause;
-            for (size_t k = 0; !rc && k < stories.number[i]; k++)
+            nashra_story_options so = story_options(it);
+            for (size_t k = 0; !rc && k < stories.number[i]; k++) {
+                say_next_story(b, r, &stories, i, k);
                 rc = nashra_bulletin_add_story(b, stories.articles[stories.first[i] + k], &so,
                                                err);
+            }
             break;
         }
         case ITEM_AUDIO: rc = nashra_bulletin_audio(b, it->file, err); break;
