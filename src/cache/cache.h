@@ -11,12 +11,12 @@
  * sentence, before trimming, at the synthesizer's rate.
  *
  * Layout: DIR/XX/HEX.clip (XX: the key's first byte in hex). A file is a 64-byte header
- * (magic "NSHRCLIP", format version, sample rate, sample count, CRC-32 of the samples, the key,
- * CRC-32 of the header) and the samples as 16-bit little-endian integers. Files are written
- * under a temporary name in their folder and renamed into place, so a reader never sees half
- * an entry; a damaged entry fails its checks, counts as a miss and is removed. Every hit sets
- * the file's modification time to now, and trimming removes the least recently used entries
- * until the folder is under its size cap. Processes may share a folder: the worst a race does
+ * (magic "NSHRCLIP", format version, sample rate, sample count, checksum of the samples, the
+ * key, checksum of the header) and the samples as 16-bit little-endian integers. Files are
+ * written under a temporary name in their folder and renamed into place, so a reader never
+ * sees half an entry; a damaged entry fails its checks, counts as a miss and is removed. Every
+ * hit sets the file's modification time to now, and trimming removes the least recently used
+ * entries until the folder is under its size cap. Processes may share a folder: the worst a race does
  * is a miss.
  */
 #ifndef NASHRA_CACHE_CACHE_H
@@ -24,6 +24,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "audio/clip.h"
 #include "nashra.h"
@@ -93,7 +94,7 @@ void cache_count_stored(clip_cache *cache);
 void cache_entry_path(const clip_cache *cache, const unsigned char key[CACHE_KEY_BYTES],
                       char *out, size_t cap);
 
-/* CRC-32 (IEEE 802.3, as zlib computes it) of len bytes, continuing from crc (0 to start). */
-unsigned long cache_crc32(unsigned long crc, const void *data, size_t len);
+/* The checksum of an entry's header and of its samples: the low 32 bits of XXH3-64. */
+uint32_t cache_checksum(const void *data, size_t len);
 
 #endif
