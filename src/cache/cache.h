@@ -16,8 +16,8 @@
  * written under a temporary name in their folder and renamed into place, so a reader never
  * sees half an entry; a damaged entry fails its checks, counts as a miss and is removed. Every
  * hit sets the file's modification time to now, and trimming removes the least recently used
- * entries until the folder is under its size cap. Processes may share a folder: the worst a race does
- * is a miss.
+ * entries until the folder is under its size cap. Processes may share a folder: the worst a
+ * race does is a miss.
  */
 #ifndef NASHRA_CACHE_CACHE_H
 #define NASHRA_CACHE_CACHE_H
