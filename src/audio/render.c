@@ -1,12 +1,12 @@
 #include "audio/render.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include "common/atomic.h"
@@ -62,6 +62,12 @@ void audio_render_keep_16_bits(audio_render *r)
     r->pcm16 = r->block != NULL;
 }
 
+static nashra_status write_failed(const audio_render *r, nashra_error *err)
+{
+    return error_set(err, NASHRA_EIO, "%s: cannot write a temporary file: %s",
+                     r->dir ? r->dir : ".", strerror(errno));
+}
+
 static size_t sample_bytes(const audio_render *r)
 {
     return r->pcm16 ? sizeof(int16_t) : sizeof(float);
@@ -97,16 +103,16 @@ size_t audio_render_room(const audio_render *r)
  * hint, so its failure (a file system without it) is no error. */
 #define START_EVERY ((off_t)8 << 20)
 
-static void start_writing(audio_render *r)
+/* Counts n frames written. */
+static void wrote(audio_render *r, size_t n)
 {
+    r->frames += (long long)n;
 #ifdef SYNC_FILE_RANGE_WRITE
     off_t end = (off_t)r->room + (off_t)r->frames * (off_t)(sample_bytes(r) * r->channels);
-    if (end - r->started >= START_EVERY) {
+    if (r->room && end - r->started >= START_EVERY) {
         sync_file_range(fileno(r->f), r->started, end - r->started, SYNC_FILE_RANGE_WRITE);
         r->started = end;
     }
-#else
-    (void)r;
 #endif
 }
 
@@ -126,11 +132,8 @@ nashra_status audio_render_write(audio_render *r, const float *frames, size_t n,
         }
     }
     if (!ok)
-        return error_set(err, NASHRA_EIO, "%s: cannot write a temporary file: %s",
-                         r->dir ? r->dir : ".", strerror(errno));
-    r->frames += (long long)n;
-    if (r->room)
-        start_writing(r);
+        return write_failed(r, err);
+    wrote(r, n);
     return NASHRA_OK;
 }
 
@@ -140,11 +143,8 @@ nashra_status audio_render_write_16(audio_render *r, const int16_t *frames, size
     if (!r->pcm16)
         return error_set(err, NASHRA_EINVAL, "the render does not keep 16-bit samples");
     if (n && fwrite(frames, sizeof *frames * r->channels, n, r->f) != n)
-        return error_set(err, NASHRA_EIO, "%s: cannot write a temporary file: %s",
-                         r->dir ? r->dir : ".", strerror(errno));
-    r->frames += (long long)n;
-    if (r->room)
-        start_writing(r);
+        return write_failed(r, err);
+    wrote(r, n);
     return NASHRA_OK;
 }
 
@@ -199,17 +199,9 @@ nashra_status audio_render_place(audio_render *r, const void *head, const char *
     *tmp = NULL;
     int fd = fileno(r->f);
     if (fflush(r->f) != 0)
-        return error_set(err, NASHRA_EIO, "%s: cannot write a temporary file: %s",
-                         r->dir ? r->dir : ".", strerror(errno));
-    for (size_t done = 0; done < r->room;) {
-        ssize_t w = pwrite(fd, (const char *)head + done, r->room - done, (off_t)done);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return error_set(err, NASHRA_EIO, "%s: write failed: %s", path,
-                             strerror(w < 0 ? errno : ENOSPC));
-        done += (size_t)w;
-    }
+        return write_failed(r, err);
+    if (atomic_pwrite_all(fd, head, r->room, 0) != 0)
+        return error_set(err, NASHRA_EIO, "%s: write failed: %s", path, strerror(errno));
     if (fsync(fd) != 0)
         return error_set(err, NASHRA_EIO, "%s: cannot finish file: %s", path, strerror(errno));
     /* Without a way to link it (no /proc, say), the caller copies the samples instead. */

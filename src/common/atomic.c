@@ -133,6 +133,25 @@ int atomic_write_all(int fd, const void *data, size_t len)
     return 0;
 }
 
+int atomic_pwrite_all(int fd, const void *data, size_t len, off_t offset)
+{
+    const char *p = data;
+    while (len) {
+        ssize_t n = pwrite(fd, p, len, offset);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            if (n == 0)
+                errno = ENOSPC;
+            return -1;
+        }
+        p += n;
+        len -= (size_t)n;
+        offset += n;
+    }
+    return 0;
+}
+
 nashra_status atomic_stage(const char *path, const void *data, size_t len, char **tmp,
                            nashra_error *err)
 {
