@@ -404,7 +404,7 @@ NASHRA_API nashra_status nashra_bulletin_add_story(nashra_bulletin *bulletin,
  * added with, or NULL), so that with more than one job its sentences are synthesized while
  * that piece is still being read, and no worker waits at the end of each story. Only a hint:
  * if anything else comes next, the work begun on it is dropped; a story in a voice of its own
- * is not read ahead. The article must stay valid until it is added. */
+ * is not read ahead. The article must stay valid until the piece added next is in. */
 NASHRA_API void nashra_bulletin_next(nashra_bulletin *bulletin, const nashra_article *article,
                                      const nashra_story_options *options);
 

@@ -100,9 +100,11 @@ struct nashra_bulletin {
     clip_source source;     /* source.cache: NULL without a cache */
     jobs_pool *pool;        /* NULL with one job */
     /* The story said to come next (nashra_bulletin_next), and the one whose sentences were
-     * handed to the workers after the segment being read, ahead of its turn: */
+     * handed to the workers after the segment being read, ahead of its turn, known by the
+     * digest of its text (the same text makes the same sentences): */
     const nashra_article *next;
-    const nashra_article *ahead;
+    bool ahead;
+    char ahead_sha256[65];
     pending_list ahead_list;
     bool own_voice;         /* a story's own voice is being read */
     bool pronounce_ahead;   /* one job, and another processor for the pronunciation stage */
@@ -739,7 +741,7 @@ static void drop_ahead(nashra_bulletin *b)
     if (b->pool)
         jobs_discard(b->pool);
     pending_free(&b->ahead_list);
-    b->ahead = NULL;
+    b->ahead = false;
 }
 
 /* Hands the sentences of the story said to come next to the workers, after those of the
@@ -760,7 +762,8 @@ static nashra_status read_ahead(nashra_bulletin *b, nashra_error *err)
         return NASHRA_OK;
     }
     b->ahead_list = l;
-    b->ahead = next;
+    b->ahead = true;
+    snprintf(b->ahead_sha256, sizeof b->ahead_sha256, "%s", nashra_article_sha256(next));
     return submit_all(b, &b->ahead_list, err);
 }
 
@@ -922,11 +925,12 @@ nashra_status nashra_bulletin_add_story(nashra_bulletin *b, const nashra_article
     nashra_speech speech = speech_of(b);
     pending_list l = {.next_forced = -1};
     /* Read ahead, in the voice it is read in now: its sentences are with the workers. */
-    const bool handed = b->ahead == article && !own_voice;
+    const bool handed = b->ahead && !own_voice &&
+                        strcmp(b->ahead_sha256, nashra_article_sha256(article)) == 0;
     if (handed) {
         l = b->ahead_list;
         b->ahead_list = (pending_list){.next_forced = -1};
-        b->ahead = NULL;
+        b->ahead = false;
     } else {
         rc = script_article(article, &speech, false, collect, &l, err);
     }
