@@ -585,6 +585,8 @@ static nashra_status add_frames(audio_meter *m, const void *frames, size_t n, bo
     if (m->mode == INLINE) {
         float block[4096];
         const size_t per = sizeof block / sizeof *block / ch;
+        if (!per)
+            return error_set(err, NASHRA_EINVAL, "%zu channels are too many to measure", ch);
         for (size_t done = 0; done < n; done += per) {
             size_t k = n - done < per ? n - done : per;
             to_floats(block, from + done * ch * size, k * ch, true);

@@ -363,6 +363,11 @@ static nashra_status set_cart(SNDFILE *sf, const audio_tags *t, long long frames
     return NASHRA_OK;
 }
 
+static void put_le32_at(char *at, uint32_t v)
+{
+    memcpy(at, (char[4]){(char)v, (char)(v >> 8), (char)(v >> 16), (char)(v >> 24)}, 4);
+}
+
 static bool put_le32(buf *b, uint32_t v)
 {
     char c[4] = {(char)v, (char)(v >> 8), (char)(v >> 16), (char)(v >> 24)};
@@ -399,9 +404,7 @@ static nashra_status set_cues(SNDFILE *sf, const audio_tags *t, buf *adtl, nashr
     /* libsndfile pads custom chunks to 4 bytes: make the last label absorb the padding. */
     if (ok && adtl->len % 4) {
         size_t pad = 4 - adtl->len % 4; /* 2, as every label is even */
-        uint32_t sz = (uint32_t)(4 + last_padded + pad);
-        memcpy(adtl->data + last_size_pos, (char[4]){(char)sz, (char)(sz >> 8),
-                                                     (char)(sz >> 16), (char)(sz >> 24)}, 4);
+        put_le32_at(adtl->data + last_size_pos, (uint32_t)(4 + last_padded + pad));
         for (size_t i = 0; ok && i < pad; i++)
             ok = buf_putc(adtl, 0);
     }
@@ -515,7 +518,8 @@ static sf_count_t mem_read(void *ptr, sf_count_t count, void *user)
     memfile *m = user;
     sf_count_t left = (sf_count_t)m->b.len - m->pos;
     sf_count_t n = count < left ? count : left > 0 ? left : 0;
-    memcpy(ptr, m->b.data + m->pos, (size_t)n);
+    if (n > 0)
+        memcpy(ptr, m->b.data + m->pos, (size_t)n);
     m->pos += n;
     return n;
 }
@@ -523,6 +527,8 @@ static sf_count_t mem_read(void *ptr, sf_count_t count, void *user)
 static sf_count_t mem_write(const void *ptr, sf_count_t count, void *user)
 {
     memfile *m = user;
+    if (count <= 0)
+        return 0;
     size_t end = (size_t)(m->pos + count);
     if (end > m->b.len) {
         size_t grow = end - m->b.len;
@@ -541,11 +547,6 @@ static sf_count_t mem_write(const void *ptr, sf_count_t count, void *user)
 static sf_count_t mem_tell(void *user)
 {
     return ((memfile *)user)->pos;
-}
-
-static void put_le32_at(char *at, uint32_t v)
-{
-    memcpy(at, (char[4]){(char)v, (char)(v >> 8), (char)(v >> 16), (char)(v >> 24)}, 4);
 }
 
 /* The head of the WAV file for a render with room in front of its samples, and *fits: whether
