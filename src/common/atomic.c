@@ -115,11 +115,12 @@ nashra_status atomic_place(const char *tmp, const char *path, bool overwrite, na
                      "%s: cannot move output into place: %s", path, strerror(saved));
 }
 
-int atomic_write_all(int fd, const void *data, size_t len)
+/* Writes all len bytes at offset (pwrite), or where the file is (write) when offset < 0. */
+static int write_all_at(int fd, const void *data, size_t len, off_t offset)
 {
     const char *p = data;
     while (len) {
-        ssize_t n = write(fd, p, len);
+        ssize_t n = offset < 0 ? write(fd, p, len) : pwrite(fd, p, len, offset);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0) {
@@ -129,27 +130,20 @@ int atomic_write_all(int fd, const void *data, size_t len)
         }
         p += n;
         len -= (size_t)n;
+        if (offset >= 0)
+            offset += n;
     }
     return 0;
 }
 
+int atomic_write_all(int fd, const void *data, size_t len)
+{
+    return write_all_at(fd, data, len, -1);
+}
+
 int atomic_pwrite_all(int fd, const void *data, size_t len, off_t offset)
 {
-    const char *p = data;
-    while (len) {
-        ssize_t n = pwrite(fd, p, len, offset);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            if (n == 0)
-                errno = ENOSPC;
-            return -1;
-        }
-        p += n;
-        len -= (size_t)n;
-        offset += n;
-    }
-    return 0;
+    return write_all_at(fd, data, len, offset);
 }
 
 nashra_status atomic_stage(const char *path, const void *data, size_t len, char **tmp,

@@ -39,7 +39,7 @@ nashra_status atomic_stage(const char *path, const void *data, size_t len, char 
  * (ENOSPC when a write makes no progress). */
 int atomic_write_all(int fd, const void *data, size_t len);
 
-/* The same at offset, without moving the file's position (pwrite). */
+/* The same at offset (>= 0), without moving the file's position (pwrite). */
 int atomic_pwrite_all(int fd, const void *data, size_t len, off_t offset);
 
 /* An unnamed file in dir, open for reading and writing: O_TMPFILE where the file system has it,
