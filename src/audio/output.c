@@ -599,12 +599,17 @@ static nashra_status wav_head(const audio_spec *spec, const audio_tags *tags,
 /* Whether the span is the whole of a 16-bit render with room in front, going unchanged into a
  * 16-bit WAV file (no gain, limiter or dither) with its loudness known: then the render's file
  * can become the output. */
+bool audio_output_takes_render_as_is(const audio_spec *spec)
+{
+    return spec->container == AUDIO_WAV && spec->depth == 16 && !spec->normalize &&
+           !spec->dither;
+}
+
 static bool whole_render_as_is(const audio_spec *spec, audio_render *src, long long start,
                                long long end, const audio_loudness *measured)
 {
-    return measured && spec->container == AUDIO_WAV && spec->depth == 16 && !spec->normalize &&
-           !spec->dither && audio_render_is_16_bits(src) && audio_render_room(src) &&
-           start == 0 && end == audio_render_frames(src);
+    return measured && audio_output_takes_render_as_is(spec) && audio_render_is_16_bits(src) &&
+           audio_render_room(src) && start == 0 && end == audio_render_frames(src);
 }
 
 /* Makes the render's file the output, staged under *tmp; *tmp stays NULL where the header does

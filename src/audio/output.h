@@ -58,6 +58,11 @@ nashra_status audio_output_stage(const char *path, bool overwrite, const audio_s
                                  const volatile sig_atomic_t *cancel, audio_result *result,
                                  char **tmp, nashra_error *err);
 
+/* Whether a file written to spec holds a 16-bit render's samples as they are: a 16-bit WAV
+ * file, with no gain, limiter or dither. Such a render can then become the file itself (with
+ * room left in front, audio_render_leave_room) when it is written whole. */
+bool audio_output_takes_render_as_is(const audio_spec *spec);
+
 /* The room a render leaves in front of its samples (audio_render_leave_room) when it may become
  * a 16-bit WAV file as it is: for the header, some 4 KB with a few dozen stories' cue points and
  * names, and a JUNK chunk that fills the rest. A header that does not fit is no error: the

@@ -551,8 +551,7 @@ nashra_status nashra_bulletin_create(const nashra_config *config, const char *pa
     }
     /* Such a render, going unchanged into a 16-bit WAV file, can become that file. */
     if (!rc && audio_render_is_16_bits(b->render) && !mixing &&
-        b->spec.container == AUDIO_WAV && b->spec.depth == 16 && !b->spec.normalize &&
-        !b->spec.dither)
+        audio_output_takes_render_as_is(&b->spec))
         audio_render_leave_room(b->render, AUDIO_WAV_ROOM);
     if (!rc)
         rc = audio_resampler_create(b->synth_rate, b->spec.rate, 1, &b->resampler, err);
