@@ -260,7 +260,6 @@ nashra_status audio_meter_create(int rate, unsigned channels, audio_meter **out,
         ok = ok && (m->lanes[i].st = ebur128_init(channels, (unsigned long)rate,
                                                   EBUR128_MODE_M)) != NULL;
     }
-    m->tp.x = NULL;
     if (!ok || !true_peak_init(&m->tp, channels)) {
         audio_meter_destroy(m);
         return error_set(err, NASHRA_EAUDIO, "cannot set up loudness measurement (%d Hz, %u "
