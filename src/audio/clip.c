@@ -1,5 +1,6 @@
 #include "audio/clip.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,13 +26,29 @@ bool clip_append(clip *c, const int16_t *samples, size_t n)
 void clip_clear(clip *c)
 {
     c->len = 0;
+    c->measure.granule = c->measure.count = 0;
 }
 
 void clip_free(clip *c)
 {
     free(c->samples);
-    c->samples = NULL;
-    c->len = c->cap = 0;
+    free(c->measure.energy);
+    *c = (clip)CLIP_INIT;
+}
+
+bool clip_measure_resize(clip_measure *m, size_t count)
+{
+    if (count > m->cap) {
+        if (count > SIZE_MAX / sizeof *m->energy)
+            return false;
+        double *p = realloc(m->energy, count * sizeof *p);
+        if (!p)
+            return false;
+        m->energy = p;
+        m->cap = count;
+    }
+    m->count = count;
+    return true;
 }
 
 static int magnitude(int16_t s)

@@ -146,8 +146,9 @@ static void true_peak_block(true_peak *t, const float *frames, size_t n)
  * own modes for them summed each window again from its samples, up to seven additions a
  * sample on the meter's thread, the slowest part of a bulletin built from the cache (the
  * speech of 93 minutes: 1.2 s with both, 1.0 s with the range here, 0.72 s with both here);
- * libebur128 is left the K-weighting and the 100 ms energies. The windows are kept, not
- * binned: 29 KB an hour of short-term values and 290 KB of 400 ms ones. */
+ * libebur128 is left the K-weighting and the energies of 20 ms granules (summed five to a
+ * block). The windows are kept, not binned: 29 KB an hour of short-term values and 290 KB of
+ * 400 ms ones. */
 #define RANGE_EVERY_BLOCKS 10
 
 /* A growing list of mean squares. */
@@ -171,8 +172,8 @@ static bool series_add(series *s, double v)
 /* The K-weighting, at some 6 ns a sample the meter's costliest part (and the whole of a
  * bulletin built from the cache, 0.74 s of CPU for 93 minutes, was waiting on it), is shared
  * by two lanes, each with a libebur128 state of its own. The signal is cut into stretches at
- * block boundaries preceded by at least 150 ms of digital silence (the pauses between
- * sentences), at least 2 s apart; lane k measures the blocks of stretches k, k + 2, k + 4...
+ * granule boundaries preceded by at least 150 ms of digital silence (the pauses between
+ * sentences), at least 2 s apart; lane k measures the granules of stretches k, k + 2, k + 4...
  * and passes over the others. Both lanes read the whole signal and cut it in the same places,
  * as the cuts depend on the samples alone, not on how they were handed over. The filter's
  * state carried over a cut, after 150 ms of silence, has fallen below 1e-14 of what it was
@@ -181,19 +182,29 @@ static bool series_add(series *s, double v)
  * are put back in order for the report. */
 #define LANES 2
 #define QUIET_MS 150
-#define STRETCH_BLOCKS 20
+#define STRETCH_MS 2000
+
+/* The lanes keep the energy of each 20 ms granule (five to a block), where the rate is a
+ * multiple of 50: the unit a clip measured on its own (audio_measure_clip) can be put in
+ * with, in place of its samples. At other rates they keep whole blocks. */
+#define GRANULE_MS 20
+
+/* Mean squares of units (granules or blocks) in order, each with its unit number. */
+typedef struct energies {
+    double *energy;
+    size_t *number;
+    size_t len, cap;
+} energies;
 
 typedef struct lane {
     ebur128_state *st;
     unsigned index;
-    size_t since_check;    /* frames since the last block ended */
-    size_t blocks;         /* blocks ended so far, in every stretch */
-    size_t zeros;          /* silent frames just before this point */
-    size_t stretch;        /* the stretch being read */
-    size_t stretch_blocks; /* its blocks so far */
-    double *energy;        /* the mean square of each of the lane's own blocks, in order */
-    size_t *number;        /* and each one's block number */
-    size_t len, cap;
+    size_t since_check;   /* frames since the last unit ended */
+    size_t units;         /* units ended so far, in every stretch */
+    size_t zeros;         /* silent frames just before this point */
+    size_t stretch;       /* the stretch being read */
+    size_t stretch_units; /* its units so far */
+    energies own;         /* those of the lane's own units */
 } lane;
 
 /* The measuring is done on threads of the meter's own, one a lane and one for the true peak,
@@ -221,12 +232,33 @@ typedef struct measurer {
     int which;
 } measurer;
 
+/* A clip with its measure, held until the meter knows whether enough silence follows it. */
+typedef struct held_clip {
+    bool on;
+    int16_t *frames;
+    size_t len, cap;
+    size_t silence; /* silent frames added after it so far */
+    clip_measure m;
+} held_clip;
+
 struct audio_meter {
     lane lanes[LANES];
     true_peak tp;
     unsigned channels;
-    size_t check_every;  /* 100 ms of frames */
-    size_t quiet_frames; /* QUIET_MS of frames */
+    size_t unit;          /* frames a unit: a granule, or at some rates a block */
+    unsigned unit_ms;
+    size_t per_block;     /* units a block */
+    size_t stretch_units; /* STRETCH_MS of units */
+    size_t quiet_frames;  /* QUIET_MS of frames */
+
+    /* On the adding thread: where the stream is, the silence just before that point, the
+     * clips put in by their measures and a clip held back. */
+    size_t pos;
+    size_t zeros;
+    energies known;
+    float known_peak;
+    size_t measured_frames;
+    held_clip held;
 
     /* The threads and the ring; the fields below `lock` are shared under it. */
     enum { INLINE, NOT_STARTED, THREADED } mode;
@@ -241,6 +273,8 @@ struct audio_meter {
     size_t handed;              /* slots handed over, ever: the next to fill is handed % SLOTS */
     size_t taken[MEASURES];     /* slots each thread has finished, ever */
     size_t frames[SLOTS];       /* each handed slot's frames */
+    size_t skip[SLOTS];         /* then frames to pass over (a measured clip and silence), */
+    size_t skip_zeros[SLOTS];   /* of which the last are silent */
     bool stop;
     nashra_status failed;       /* the first error a thread met */
     nashra_error failure;
@@ -266,8 +300,13 @@ nashra_status audio_meter_create(int rate, unsigned channels, audio_meter **out,
                          "channels)", rate, channels);
     }
     m->channels = channels;
-    m->check_every = (size_t)rate / 10;
+    const bool granules = audio_measure_granule(rate) != 0;
+    m->unit_ms = granules ? GRANULE_MS : 100;
+    m->unit = (size_t)rate * m->unit_ms / 1000;
+    m->per_block = granules ? 100 / GRANULE_MS : 1;
+    m->stretch_units = STRETCH_MS / m->unit_ms;
     m->quiet_frames = (size_t)rate * QUIET_MS / 1000;
+    m->zeros = m->quiet_frames; /* the filters start at rest */
     m->mode = NOT_STARTED;
     *out = m;
     return NASHRA_OK;
@@ -313,25 +352,54 @@ static bool add_block(windows *w, double energy)
     return ok;
 }
 
-/* At the end of a block of the lane's own: its energy, kept. */
-static nashra_status lane_block(lane *l, nashra_error *err)
+static bool energies_add(energies *e, size_t number, double energy)
+{
+    if (e->len == e->cap) {
+        size_t cap = e->cap;
+        double *v = array_grow(e->energy, &cap, e->len, sizeof *v, 1024);
+        if (v)
+            e->energy = v;
+        size_t *n = v ? array_grow(e->number, &e->cap, e->len, sizeof *n, 1024) : NULL;
+        if (!n)
+            return false;
+        e->number = n;
+    }
+    e->energy[e->len] = energy;
+    e->number[e->len++] = number;
+    return true;
+}
+
+/* The mean square of the last `ms` of what a libebur128 state has filtered. */
+static bool window_energy(ebur128_state *st, unsigned ms, double *out)
 {
     double v;
-    if (ebur128_loudness_window(l->st, 100, &v) != EBUR128_SUCCESS)
+    if (ebur128_loudness_window(st, ms, &v) != EBUR128_SUCCESS)
+        return false;
+    *out = isfinite(v) ? pow(10, (v + 0.691) / 10) : 0;
+    return true;
+}
+
+/* At the end of a unit of the lane's own: its energy, kept. */
+static nashra_status lane_unit(const audio_meter *m, lane *l, nashra_error *err)
+{
+    double e;
+    if (!window_energy(l->st, m->unit_ms, &e))
         return error_set(err, NASHRA_EAUDIO, "loudness measurement failed");
-    if (l->len == l->cap) {
-        size_t cap = l->cap;
-        double *e = array_grow(l->energy, &cap, l->len, sizeof *e, 1024);
-        if (e)
-            l->energy = e;
-        size_t *n = e ? array_grow(l->number, &l->cap, l->len, sizeof *n, 1024) : NULL;
-        if (!n)
-            return error_set(err, NASHRA_ENOMEM, "out of memory");
-        l->number = n;
-    }
-    l->energy[l->len] = isfinite(v) ? pow(10, (v + 0.691) / 10) : 0;
-    l->number[l->len++] = l->blocks;
+    if (!energies_add(&l->own, l->units, e))
+        return error_set(err, NASHRA_ENOMEM, "out of memory");
     return NASHRA_OK;
+}
+
+/* After `units` units and `zeros` silent frames, on a unit boundary: a new stretch? */
+static void lane_advance(const audio_meter *m, lane *l, size_t units, size_t zeros)
+{
+    l->units += units;
+    l->zeros = zeros;
+    l->stretch_units += units;
+    if (l->stretch_units >= m->stretch_units && l->zeros >= m->quiet_frames) {
+        l->stretch++;
+        l->stretch_units = 0;
+    }
 }
 
 static int ascending(const void *a, const void *b)
@@ -402,14 +470,14 @@ static nashra_status loudness_range(const series *s, double *out, nashra_error *
 }
 
 /* n more frames through a lane: libebur128 filters those of the lane's stretches, and the
- * energy of each of their 100 ms blocks is kept (momentary and short-term loudness are taken
- * every 100 ms, as EBU Tech 3341 asks); the silence before each block's end decides the cuts. */
+ * energy of each of their units is kept (momentary and short-term loudness are taken every
+ * 100 ms, as EBU Tech 3341 asks); the silence before each unit's end decides the cuts. */
 static nashra_status measure_lane(audio_meter *m, lane *l, const float *frames, size_t n,
                                   nashra_error *err)
 {
     const size_t ch = m->channels;
     while (n) {
-        size_t k = m->check_every - l->since_check;
+        size_t k = m->unit - l->since_check;
         if (k > n)
             k = n;
         const bool own = l->stretch % LANES == l->index;
@@ -422,16 +490,12 @@ static nashra_status measure_lane(audio_meter *m, lane *l, const float *frames, 
         frames += k * ch;
         n -= k;
         l->since_check += k;
-        if (l->since_check == m->check_every) {
+        if (l->since_check == m->unit) {
             l->since_check = 0;
-            nashra_status rc = own ? lane_block(l, err) : NASHRA_OK;
+            nashra_status rc = own ? lane_unit(m, l, err) : NASHRA_OK;
             if (rc)
                 return rc;
-            l->blocks++;
-            if (++l->stretch_blocks >= STRETCH_BLOCKS && l->zeros >= m->quiet_frames) {
-                l->stretch++;
-                l->stretch_blocks = 0;
-            }
+            lane_advance(m, l, 1, l->zeros);
         }
     }
     return NASHRA_OK;
@@ -446,11 +510,27 @@ static nashra_status measure_loudness(audio_meter *m, const float *frames, size_
     return rc;
 }
 
-static void measure_peak(audio_meter *m, const float *frames, size_t n)
+static void peak_frames(true_peak *t, const float *frames, size_t n)
 {
     for (size_t done = 0; done < n; done += TP_BLOCK)
-        true_peak_block(&m->tp, frames + done * m->channels,
-                        n - done < TP_BLOCK ? n - done : TP_BLOCK);
+        true_peak_block(t, frames + done * t->channels, n - done < TP_BLOCK ? n - done : TP_BLOCK);
+}
+
+static void measure_peak(audio_meter *m, const float *frames, size_t n)
+{
+    peak_frames(&m->tp, frames, n);
+}
+
+/* After frames passed over that end in silence: the history is silent. */
+static void true_peak_rest(true_peak *t)
+{
+    memset(t->x, 0, (size_t)t->channels * (TP_TAPS - 1) * sizeof *t->x);
+}
+
+/* Passes over `frames` frames (whole units) that end with `zeros` silent ones. */
+static void lane_skip(const audio_meter *m, lane *l, size_t frames, size_t zeros)
+{
+    lane_advance(m, l, frames / m->unit, zeros);
 }
 
 static void *measuring_thread(void *arg)
@@ -464,6 +544,7 @@ static void *measuring_thread(void *arg)
         if (m->taken[which] == m->handed)
             break; /* stopped, and nothing left */
         const size_t slot = m->taken[which] % SLOTS, n = m->frames[slot];
+        const size_t over = m->skip[slot], over_zeros = m->skip_zeros[slot];
         const bool skip = m->failed != NASHRA_OK;
         pthread_mutex_unlock(&m->lock);
         const float *frames = m->ring + slot * SLOT_SAMPLES;
@@ -473,6 +554,10 @@ static void *measuring_thread(void *arg)
             rc = measure_lane(m, &m->lanes[which], frames, n, &e);
         else if (!skip)
             measure_peak(m, frames, n);
+        if (!skip && !rc && over && which < LANES)
+            lane_skip(m, &m->lanes[which], over, over_zeros);
+        else if (!skip && over)
+            true_peak_rest(&m->tp);
         pthread_mutex_lock(&m->lock);
         if (rc && !m->failed) {
             m->failed = rc;
@@ -540,11 +625,14 @@ static size_t in_use(const audio_meter *m)
     return m->handed - oldest;
 }
 
-/* Hands the slot being filled to the threads, after waiting for a free one to fill next. */
-static nashra_status hand_over(audio_meter *m, nashra_error *err)
+/* Hands the slot being filled to the threads, followed by `over` frames to pass over (ending
+ * with `zeros` silent ones), after waiting for a free one to fill next. */
+static nashra_status hand_over(audio_meter *m, size_t over, size_t zeros, nashra_error *err)
 {
     pthread_mutex_lock(&m->lock);
     m->frames[m->handed % SLOTS] = m->fill;
+    m->skip[m->handed % SLOTS] = over;
+    m->skip_zeros[m->handed % SLOTS] = zeros;
     m->handed++;
     pthread_cond_broadcast(&m->changed);
     while (in_use(m) == SLOTS)
@@ -607,7 +695,7 @@ static nashra_status add_frames(audio_meter *m, const void *frames, size_t n, bo
         from += k * ch * size;
         n -= k;
         if (m->fill == m->slot_frames) {
-            nashra_status rc = hand_over(m, err);
+            nashra_status rc = hand_over(m, 0, 0, err);
             if (rc)
                 return rc;
         }
@@ -615,15 +703,165 @@ static nashra_status add_frames(audio_meter *m, const void *frames, size_t n, bo
     return NASHRA_OK;
 }
 
+/* The silent frames (every channel 0) at the start, and at the end, of n frames. */
+static size_t leading_silence(const void *frames, size_t n, size_t ch, bool pcm16)
+{
+    const size_t samples = n * ch;
+    size_t i = 0;
+    if (pcm16)
+        while (i < samples && ((const int16_t *)frames)[i] == 0)
+            i++;
+    else
+        while (i < samples && ((const float *)frames)[i] == 0)
+            i++;
+    return i / ch;
+}
+
+static size_t trailing_silence(const void *frames, size_t n, size_t ch, bool pcm16)
+{
+    size_t i = n * ch;
+    if (pcm16)
+        while (i > 0 && ((const int16_t *)frames)[i - 1] == 0)
+            i--;
+    else
+        while (i > 0 && ((const float *)frames)[i - 1] == 0)
+            i--;
+    return n - (i + ch - 1) / ch;
+}
+
+/* Adds frames to the stream that the threads measure, keeping count of where it is and of
+ * the silence before that point. */
+static nashra_status stream_add(audio_meter *m, const void *frames, size_t n, bool pcm16,
+                                nashra_error *err)
+{
+    nashra_status rc = add_frames(m, frames, n, pcm16, err);
+    const size_t quiet = trailing_silence(frames, n, m->channels, pcm16);
+    m->zeros = quiet == n ? m->zeros + n : quiet;
+    m->pos += n;
+    return rc;
+}
+
+/* Passes over `frames` frames of the stream (whole units, on a unit boundary) that end with
+ * `zeros` silent ones: the threads measure none of them. */
+static nashra_status pass_over(audio_meter *m, size_t frames, size_t zeros, nashra_error *err)
+{
+    if (m->mode == NOT_STARTED)
+        start_threads(m);
+    if (m->mode == THREADED)
+        return hand_over(m, frames, zeros, err);
+    for (unsigned i = 0; i < LANES; i++)
+        lane_skip(m, &m->lanes[i], frames, zeros);
+    true_peak_rest(&m->tp);
+    return NASHRA_OK;
+}
+
+/* The held clip and the silence after it, put in by its measure. */
+static nashra_status put_held(audio_meter *m, nashra_error *err)
+{
+    held_clip *h = &m->held;
+    h->on = false;
+    const size_t region = h->m.count * m->unit, first = m->pos / m->unit;
+    for (size_t i = 0; i < h->m.count; i++)
+        if (!energies_add(&m->known, first + i, h->m.energy[i]))
+            return error_set(err, NASHRA_ENOMEM, "out of memory");
+    if (h->m.peak > m->known_peak)
+        m->known_peak = h->m.peak;
+    nashra_status rc = pass_over(m, region, region - h->len, err);
+    m->pos += region;
+    m->zeros = region - h->len;
+    m->measured_frames += h->len;
+    return rc;
+}
+
+/* The held clip and the silence after it, measured as any other frames. */
+static nashra_status release_held(audio_meter *m, nashra_error *err)
+{
+    static const int16_t silence[4096];
+    held_clip *h = &m->held;
+    h->on = false;
+    nashra_status rc = stream_add(m, h->frames, h->len, true, err);
+    for (size_t left = h->silence; !rc && left;) {
+        const size_t k = left < 4096 ? left : 4096;
+        rc = stream_add(m, silence, k, true, err);
+        left -= k;
+    }
+    return rc;
+}
+
+/* Adds n frames, after settling a held clip: the silence its measure covers goes with it;
+ * anything else before that silence is complete means it is measured after all. */
+static nashra_status take(audio_meter *m, const void *frames, size_t n, bool pcm16,
+                          nashra_error *err)
+{
+    held_clip *h = &m->held;
+    if (h->on && n) {
+        const size_t need = h->m.count * m->unit - h->len - h->silence;
+        const size_t quiet = leading_silence(frames, n, m->channels, pcm16);
+        nashra_status rc = NASHRA_OK;
+        if (quiet >= need) {
+            rc = put_held(m, err);
+            frames = (const char *)frames + need * m->channels * (pcm16 ? 2 : 4);
+            n -= need;
+        } else if (quiet == n) {
+            h->silence += n;
+            return NASHRA_OK;
+        } else {
+            rc = release_held(m, err);
+        }
+        if (rc)
+            return rc;
+    }
+    return n ? stream_add(m, frames, n, pcm16, err) : NASHRA_OK;
+}
+
 nashra_status audio_meter_add(audio_meter *m, const float *frames, size_t n, nashra_error *err)
 {
-    return add_frames(m, frames, n, false, err);
+    return take(m, frames, n, false, err);
 }
 
 nashra_status audio_meter_add_16(audio_meter *m, const int16_t *frames, size_t n,
                                  nashra_error *err)
 {
-    return add_frames(m, frames, n, true, err);
+    return take(m, frames, n, true, err);
+}
+
+nashra_status audio_meter_add_measured_16(audio_meter *m, const int16_t *frames, size_t n,
+                                          const clip_measure *measure, nashra_error *err)
+{
+    held_clip *h = &m->held;
+    nashra_status rc = h->on ? release_held(m, err) : NASHRA_OK;
+    if (rc)
+        return rc;
+    /* It goes in by its measure when it is what was measured, starts on a granule boundary
+     * after silence long enough for the filters to have come to rest, and is mono. */
+    const size_t g = m->unit;
+    const bool fits = measure && m->unit_ms == GRANULE_MS && measure->granule == g &&
+                      m->channels == 1 && n && measure->end - measure->start == n &&
+                      measure->count == (n + m->quiet_frames + g - 1) / g && m->pos % g == 0 &&
+                      m->zeros >= m->quiet_frames;
+    if (!fits)
+        return stream_add(m, frames, n, true, err);
+    if (n > h->cap) {
+        int16_t *p = realloc(h->frames, n * sizeof *p);
+        if (!p)
+            return error_set(err, NASHRA_ENOMEM, "out of memory");
+        h->frames = p;
+        h->cap = n;
+    }
+    if (!clip_measure_resize(&h->m, measure->count))
+        return error_set(err, NASHRA_ENOMEM, "out of memory");
+    memcpy(h->frames, frames, n * sizeof *frames);
+    memcpy(h->m.energy, measure->energy, measure->count * sizeof *measure->energy);
+    h->m.peak = measure->peak;
+    h->len = n;
+    h->silence = 0;
+    h->on = true;
+    return NASHRA_OK;
+}
+
+size_t audio_meter_measured_frames(const audio_meter *m)
+{
+    return m->measured_frames;
 }
 
 /* Waits until the threads have measured every frame added so far. */
@@ -632,7 +870,7 @@ static nashra_status drain(audio_meter *m, nashra_error *err)
     if (m->mode != THREADED)
         return NASHRA_OK;
     if (m->fill) {
-        nashra_status rc = hand_over(m, err);
+        nashra_status rc = hand_over(m, 0, 0, err);
         if (rc)
             return rc;
     }
@@ -648,21 +886,28 @@ static nashra_status drain(audio_meter *m, nashra_error *err)
 
 nashra_status audio_meter_report(audio_meter *m, audio_loudness *out, nashra_error *err)
 {
-    nashra_status rc = drain(m, err);
+    nashra_status rc = m->held.on ? release_held(m, err) : NASHRA_OK;
+    if (!rc)
+        rc = drain(m, err);
     if (rc)
         return rc;
-    /* The lanes' blocks, back in order: each block is one lane's. */
+    /* The units back in order, each one a lane's or a measured clip's, and the blocks from
+     * them. */
     windows w = {.max_momentary = -HUGE_VAL, .max_short_term = -HUGE_VAL};
-    size_t at[LANES] = {0};
+    const energies *from[LANES + 1];
+    size_t at[LANES + 1] = {0};
+    for (unsigned i = 0; i < LANES; i++)
+        from[i] = &m->lanes[i].own;
+    from[LANES] = &m->known;
     bool ok = true;
-    for (size_t b = 0; ok && b < m->lanes[0].blocks; b++) {
-        double energy = 0;
-        for (unsigned i = 0; i < LANES; i++) {
-            const lane *l = &m->lanes[i];
-            if (at[i] < l->len && l->number[at[i]] == b)
-                energy = l->energy[at[i]++];
-        }
-        ok = add_block(&w, energy);
+    const size_t blocks = m->lanes[0].units / m->per_block;
+    for (size_t b = 0, u = 0; ok && b < blocks; b++) {
+        double sum = 0;
+        for (size_t end = u + m->per_block; u < end; u++)
+            for (unsigned i = 0; i <= LANES; i++)
+                if (at[i] < from[i]->len && from[i]->number[at[i]] == u)
+                    sum += from[i]->energy[at[i]++];
+        ok = add_block(&w, sum / (double)m->per_block);
     }
     if (!ok)
         rc = error_set(err, NASHRA_ENOMEM, "out of memory");
@@ -674,7 +919,7 @@ nashra_status audio_meter_report(audio_meter *m, audio_loudness *out, nashra_err
     free(w.range.v);
     if (rc)
         return rc;
-    double peak = m->tp.peak;
+    double peak = m->tp.peak > m->known_peak ? m->tp.peak : m->known_peak;
     out->true_peak = peak > 0 ? 20 * log10(peak) : -HUGE_VAL;
     out->max_momentary = w.max_momentary;
     out->max_short_term = w.max_short_term;
@@ -691,9 +936,13 @@ void audio_meter_destroy(audio_meter *m)
     for (unsigned i = 0; i < LANES; i++) {
         if (m->lanes[i].st)
             ebur128_destroy(&m->lanes[i].st);
-        free(m->lanes[i].energy);
-        free(m->lanes[i].number);
+        free(m->lanes[i].own.energy);
+        free(m->lanes[i].own.number);
     }
+    free(m->known.energy);
+    free(m->known.number);
+    free(m->held.frames);
+    free(m->held.m.energy);
     free(m->tp.x);
     free(m);
 }
@@ -718,4 +967,46 @@ nashra_status audio_measure_file(const char *path, audio_loudness *out, nashra_e
     audio_meter_destroy(m);
     sf_close(sf);
     return rc;
+}
+
+size_t audio_measure_granule(int rate)
+{
+    return rate > 0 && rate % (1000 / GRANULE_MS) == 0 ? (size_t)rate * GRANULE_MS / 1000 : 0;
+}
+
+size_t audio_measure_silence(int rate)
+{
+    return rate > 0 ? (size_t)rate * QUIET_MS / 1000 : 0;
+}
+
+bool audio_measure_clip(const int16_t *samples, size_t n, int rate, clip_measure *out)
+{
+    out->granule = out->count = 0;
+    const size_t g = audio_measure_granule(rate);
+    if (!g || !n)
+        return true;
+    const size_t count = (n + audio_measure_silence(rate) + g - 1) / g;
+    ebur128_state *st = ebur128_init(1, (unsigned long)rate, EBUR128_MODE_M);
+    true_peak tp = {0};
+    float *x = malloc(g * sizeof *x);
+    bool ok = st && x && true_peak_init(&tp, 1) && clip_measure_resize(out, count);
+    for (size_t i = 0; ok && i < count; i++) {
+        const size_t from = i * g, k = from < n ? (n - from < g ? n - from : g) : 0;
+        to_floats(x, samples + from, k, true);
+        memset(x + k, 0, (g - k) * sizeof *x);
+        ok = ebur128_add_frames_float(st, x, g) == EBUR128_SUCCESS &&
+             window_energy(st, GRANULE_MS, &out->energy[i]);
+        peak_frames(&tp, x, g);
+    }
+    if (ok) {
+        out->granule = g;
+        out->peak = (float)tp.peak;
+    } else {
+        out->count = 0;
+    }
+    if (st)
+        ebur128_destroy(&st);
+    free(tp.x);
+    free(x);
+    return ok;
 }

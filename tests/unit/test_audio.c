@@ -311,6 +311,123 @@ static void lanes_agree_with_one_filter(void **state)
     free(x);
 }
 
+/* Clips measured on their own (audio_measure_clip) and put in by their measures give the
+ * figures of the same stream measured sample by sample, where they start on a granule
+ * boundary with enough silence around them; the others (a clip after too short a pause, one
+ * off the granules, one with too little silence after it, the last one, cut short by the end)
+ * are measured from their samples. A measure that is wrong shows in the figures: they are
+ * what the meter uses. */
+typedef struct stream_clip {
+    size_t pause, len;
+    bool fits;
+} stream_clip;
+
+static void feed_stream(audio_meter *m, const int16_t *s, const stream_clip *p, size_t clips,
+                        const clip_measure *measures)
+{
+    nashra_error err = {0};
+    static const int16_t zeros[1000];
+    size_t at = 0;
+    for (size_t c = 0; c < clips; c++) {
+        for (size_t left = p[c].pause; left;) {
+            size_t k = left < 1000 ? left : 1000;
+            assert_int_equal(audio_meter_add_16(m, zeros, k, &err), NASHRA_OK);
+            left -= k;
+        }
+        at += p[c].pause;
+        if (measures)
+            assert_int_equal(audio_meter_add_measured_16(m, s + at, p[c].len, &measures[c],
+                                                         &err), NASHRA_OK);
+        else
+            assert_int_equal(audio_meter_add_16(m, s + at, p[c].len, &err), NASHRA_OK);
+        at += p[c].len;
+    }
+}
+
+static void measured_clips_agree(void **state)
+{
+    (void)state;
+    nashra_error err = {0};
+    const int rate = 22050;
+    const size_t g = audio_measure_granule(rate), quiet = audio_measure_silence(rate);
+    assert_int_equal(g, 441);
+    assert_int_equal(quiet, 3307);
+    assert_int_equal(audio_measure_granule(11025), 0);
+    enum { CLIPS = 9 };
+    /* Pauses: the first clip starts the stream; clip 3 follows a pause shorter than the
+     * silence asked for; clip 5 starts off the granules; clip 6 has too little silence after
+     * it, so too little before clip 7; clip 8 ends the stream. */
+    stream_clip p[CLIPS] = {
+        {0, 30001, true},         {20 * g, 51234, true},  {9 * g, 25000, false},
+        {2 * g, 40000, false},    {16 * g, 33333, true},  {16 * g + 7, 28000, false},
+        {12 * g, 45678, false},   {3 * g, 31000, false},  {15 * g, 27000, false},
+    };
+    /* Each pause runs on to the next granule boundary (but clip 5's). */
+    size_t total = 0;
+    for (size_t c = 0; c < CLIPS; c++) {
+        size_t off = p[c].pause % g;
+        if (c != 5)
+            p[c].pause += (g - (total + p[c].pause) % g) % g;
+        else
+            p[c].pause += (g - (total + p[c].pause - off) % g) % g;
+        total += p[c].pause + p[c].len;
+    }
+    int16_t *s = calloc(total, sizeof *s);
+    assert_non_null(s);
+    clip_measure measures[CLIPS];
+    memset(measures, 0, sizeof measures);
+    uint32_t r = 99;
+    size_t at = 0, fitting = 0;
+    for (size_t c = 0; c < CLIPS; c++) {
+        at += p[c].pause;
+        const double level = 0.05 + 0.3 * (double)((c * 5) % 7) / 6.0;
+        for (size_t i = 0; i < p[c].len; i++) {
+            r = r * 1664525u + 1013904223u;
+            /* Bursts of noise within the clip, with quiet in between. */
+            double env = (i / 4000) % 3 == 2 ? 0.02 : 1.0;
+            s[at + i] = (int16_t)(level * env * ((double)(r >> 16) - 32768));
+        }
+        assert_true(audio_measure_clip(s + at, p[c].len, rate, &measures[c]));
+        measures[c].start = 0;
+        measures[c].end = p[c].len;
+        assert_int_equal(measures[c].granule, g);
+        assert_int_equal(measures[c].count, (p[c].len + quiet + g - 1) / g);
+        fitting += p[c].fits ? p[c].len : 0;
+        at += p[c].len;
+    }
+
+    audio_meter *live, *by_measure;
+    audio_loudness want, got;
+    assert_int_equal(audio_meter_create(rate, 1, &live, &err), NASHRA_OK);
+    feed_stream(live, s, p, CLIPS, NULL);
+    assert_int_equal(audio_meter_report(live, &want, &err), NASHRA_OK);
+    assert_int_equal(audio_meter_measured_frames(live), 0);
+    audio_meter_destroy(live);
+    assert_int_equal(audio_meter_create(rate, 1, &by_measure, &err), NASHRA_OK);
+    feed_stream(by_measure, s, p, CLIPS, measures);
+    assert_int_equal(audio_meter_report(by_measure, &got, &err), NASHRA_OK);
+    assert_int_equal(audio_meter_measured_frames(by_measure), fitting);
+    audio_meter_destroy(by_measure);
+    assert_true(want.integrated > -40 && want.integrated < -5);
+    assert_true(fabs(got.integrated - want.integrated) < 1e-9);
+    assert_true(fabs(got.range - want.range) < 1e-9);
+    assert_true(fabs(got.max_momentary - want.max_momentary) < 1e-9);
+    assert_true(fabs(got.max_short_term - want.max_short_term) < 1e-9);
+    assert_true(got.true_peak == want.true_peak);
+
+    /* Clip 1, the loudest that fits, measured four times too loud. */
+    for (size_t i = 0; i < measures[1].count; i++)
+        measures[1].energy[i] *= 4;
+    assert_int_equal(audio_meter_create(rate, 1, &by_measure, &err), NASHRA_OK);
+    feed_stream(by_measure, s, p, CLIPS, measures);
+    assert_int_equal(audio_meter_report(by_measure, &got, &err), NASHRA_OK);
+    audio_meter_destroy(by_measure);
+    assert_true(got.max_momentary - want.max_momentary > 3);
+    for (size_t c = 0; c < CLIPS; c++)
+        free(measures[c].energy);
+    free(s);
+}
+
 /* 16-bit samples given as they are measure as the floats they stand for, in any pieces, and a
  * 16-bit render written with them reads back the same. */
 static void meter_and_render_take_16_bits(void **state)
@@ -927,6 +1044,7 @@ int main(void)
         cmocka_unit_test(meter_pieces_agree),
         cmocka_unit_test(meter_and_render_take_16_bits),
         cmocka_unit_test(lanes_agree_with_one_filter),
+        cmocka_unit_test(measured_clips_agree),
         cmocka_unit_test(file_buffer),
         cmocka_unit_test(render_in_16_bits),
         cmocka_unit_test(render_becomes_the_file),
