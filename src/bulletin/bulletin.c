@@ -47,6 +47,7 @@ typedef struct clip_source {
     clip_cache *cache;  /* NULL: no cache */
     int rate;           /* the synthesizer's */
     pron_options pron;  /* for the spoken sentences the clips are asked for */
+    bool measure;       /* clips stored in the cache are measured first (see speak_one) */
 } clip_source;
 
 /* A segment's sentences, read before any is synthesized, so that workers can start on all. */
@@ -80,6 +81,7 @@ struct nashra_bulletin {
     long long stream_in;    /* synthesizer frames since the resampler's stream began */
     long long stream_out0;  /* the render frame where it began */
     bool as_made;           /* speech goes to the render as the synthesizer made it */
+    size_t granule;         /* when clips can go to the meter by their measures: its granule */
     float *fbuf;            /* conversion buffers */
     size_t fcap;
     clip clip;
@@ -232,9 +234,10 @@ static nashra_status to_render(void *user, const float *frames, size_t n, nashra
     return rc;
 }
 
-/* Speech as the synthesizer made it, to a mono render kept in 16 bits at its rate. */
+/* Speech as the synthesizer made it, to a mono render kept in 16 bits at its rate; a clip's
+ * samples with their measure when it has one. */
 static nashra_status feed_16(nashra_bulletin *b, const int16_t *samples, size_t n,
-                             nashra_error *err)
+                             const clip_measure *measure, nashra_error *err)
 {
     static const int16_t silence[4096];
     nashra_status rc = NASHRA_OK;
@@ -243,18 +246,21 @@ static nashra_status feed_16(nashra_bulletin *b, const int16_t *samples, size_t 
         const int16_t *s = samples ? samples : silence;
         rc = audio_render_write_16(b->render, s, k, err);
         if (!rc && b->meter)
-            rc = audio_meter_add_16(b->meter, s, k, err);
+            rc = measure ? audio_meter_add_measured_16(b->meter, s, k, measure, err)
+                         : audio_meter_add_16(b->meter, s, k, err);
         b->stream_in += (long long)k;
         n -= k;
     }
     return rc;
 }
 
-/* Feeds n synthesizer samples (NULL: silence). */
-static nashra_status feed(nashra_bulletin *b, const int16_t *samples, size_t n, nashra_error *err)
+/* Feeds n synthesizer samples (NULL: silence), with their measure when they are a clip's
+ * measured span (else NULL; only the 16-bit path uses it). */
+static nashra_status feed_measured(nashra_bulletin *b, const int16_t *samples, size_t n,
+                                  const clip_measure *measure, nashra_error *err)
 {
     if (b->as_made)
-        return feed_16(b, samples, n, err);
+        return feed_16(b, samples, n, measure, err);
     float in[4096];
     while (n) {
         size_t k = n < 4096 ? n : 4096;
@@ -269,6 +275,11 @@ static nashra_status feed(nashra_bulletin *b, const int16_t *samples, size_t n, 
         n -= k;
     }
     return NASHRA_OK;
+}
+
+static nashra_status feed(nashra_bulletin *b, const int16_t *samples, size_t n, nashra_error *err)
+{
+    return feed_measured(b, samples, n, NULL, err);
 }
 
 /* Where the next synthesizer sample lands in the render. */
@@ -350,8 +361,21 @@ static bool lookup_clip(void *ctx, const char *text, const synth_params *p, clip
     return cache_get(src->cache, key, src->rate, out) == CACHE_HIT;
 }
 
+/* Measures the audible part of a clip, as speak_one puts it in the bulletin (on failure, the
+ * clip is left without a measure and is measured in the bulletin). */
+static void measure_clip(const clip_source *src, clip *c)
+{
+    size_t start, end;
+    clip_audible(c, TRIM_THRESHOLD, ms_to_frames(src->rate, TRIM_MARGIN_MS), &start, &end);
+    if (audio_measure_clip(c->samples + start, end - start, src->rate, &c->measure)) {
+        c->measure.start = start;
+        c->measure.end = end;
+    }
+}
+
 /* The clip of a sentence (text, its spoken form) from its pronounced form (ready, what the
- * synthesizer reads), into out (cleared first); stored in the cache when there is one. */
+ * synthesizer reads), into out (cleared first); stored in the cache when there is one, with
+ * its measure when the bulletin takes measures. */
 static nashra_status synth_clip(clip_source *src, const char *text, const buf *ready,
                                 const synth_params *p, clip *out, unsigned *flags,
                                 nashra_error *err)
@@ -364,7 +388,9 @@ static nashra_status synth_clip(clip_source *src, const char *text, const buf *r
     if (!rc && src->cache) {
         unsigned char key[CACHE_KEY_BYTES];
         clip_key(src->cache, text, p, key);
-        if (cache_put(src->cache, key, src->rate, out->samples, out->len))
+        if (src->measure)
+            measure_clip(src, out);
+        if (cache_put(src->cache, key, src->rate, out))
             *flags |= JOBS_CACHE_STORED;
     }
     return rc;
@@ -559,6 +585,10 @@ nashra_status nashra_bulletin_create(const nashra_config *config, const char *pa
      * or the bext chunk's loudness fields. */
     if (!rc && (b->spec.normalize || mixing || b->spec.container == AUDIO_WAV))
         rc = audio_meter_create(b->spec.rate, b->spec.channels, &b->meter, err);
+    /* Speech going to the meter as the synthesizer made it can go by the clips' measures. */
+    if (!rc && b->meter && b->as_made)
+        b->granule = audio_measure_granule(b->synth_rate);
+    b->source.measure = b->granule != 0;
     if (!rc && mixing)
         rc = mix_plan_create(&b->config, b->spec.rate, b->spec.channels, &b->mix, err);
     if (!rc && config->lexicon)
@@ -631,9 +661,12 @@ static nashra_status speak_one(nashra_bulletin *b, const pending *s, pron_ahead 
         return error_set(err, NASHRA_ECANCELED, "interrupted");
     if (s->forced_pause >= 0)
         b->forced_pause = s->forced_pause;
-    nashra_status rc = feed(b, NULL,
-                            ms_to_frames(b->synth_rate, pause_before(b, s->part, s->paragraph)),
-                            err);
+    /* Where clips can go to the meter by their measures, the pause runs on to the meter's next
+     * granule (at most 20 ms more), so that the clip starts where its measure's granules fall. */
+    size_t pause = ms_to_frames(b->synth_rate, pause_before(b, s->part, s->paragraph));
+    if (b->granule)
+        pause += (b->granule - ((size_t)b->stream_in + pause) % b->granule) % b->granule;
+    nashra_status rc = feed(b, NULL, pause, err);
     unsigned flags = 0;
     if (!rc && b->pool) {
         rc = jobs_take(b->pool, &b->clip, &flags, err);
@@ -648,7 +681,9 @@ static nashra_status speak_one(nashra_bulletin *b, const pending *s, pron_ahead 
     clip_audible(&b->clip, TRIM_THRESHOLD, ms_to_frames(b->synth_rate, TRIM_MARGIN_MS), &start,
                  &end);
     long long at = position(b);
-    rc = feed(b, b->clip.samples + start, end - start, err);
+    const clip_measure *cm = &b->clip.measure;
+    const bool measured = cm->granule && cm->start == start && cm->end == end;
+    rc = feed_measured(b, b->clip.samples + start, end - start, measured ? cm : NULL, err);
     if (!rc && !layout_add_sentence(&b->layout, s->part, at, position(b), s->text))
         rc = error_set(err, NASHRA_ENOMEM, "out of memory");
     if (!rc && b->mix && s->part == NASHRA_PART_HEADLINE)

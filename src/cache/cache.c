@@ -20,8 +20,12 @@
 #include "synth/datadir.h"
 
 #define MAGIC "NSHRCLIP"
-#define FORMAT_VERSION 2u
+#define FORMAT_VERSION 3u
 #define HEADER_BYTES 64
+/* The measure after the samples: start and end (u64), granule, count and peak (u32), count
+ * energies (f64), and a checksum of all that (u32). */
+#define MEASURE_FIXED 28
+#define MEASURE_BYTES(count) (MEASURE_FIXED + 8 * (uint64_t)(count) + 4)
 /* Temporary files older than this were left by a run that died. */
 #define STALE_TEMP_SECONDS 3600
 
@@ -157,8 +161,10 @@ void cache_key(const clip_cache *c, const char *text, const char *voice, int rat
     int n = snprintf(numbers, sizeof numbers, "%d %d %d %d", rate, pitch, range, word_gap);
     sha256_ctx h;
     sha256_init(&h);
-    /* Each part with its NUL, so that no two different tuples hash the same bytes. */
-    sha256_update(&h, "nashra clip 2", 14);
+    /* Each part with its NUL, so that no two different tuples hash the same bytes. The
+     * format's version comes first: entries of an older one are left for trimming to remove,
+     * not met and counted as damaged. */
+    sha256_update(&h, "nashra clip 3", 14);
     sha256_update(&h, c->identity, strlen(c->identity) + 1);
     sha256_update(&h, voice, strlen(voice) + 1);
     sha256_update(&h, numbers, (size_t)n + 1);
@@ -201,7 +207,33 @@ static bool read_all(int fd, void *data, size_t len)
     return true;
 }
 
-/* Checks an open entry against key and rate and reads its samples into out. */
+/* The measure kept after the samples, checked, into out (a measure of the clip's own span,
+ * at most its length). */
+static bool read_measure(const unsigned char *p, size_t len, clip *out)
+{
+    clip_measure *m = &out->measure;
+    if (len < MEASURE_BYTES(0) || get32(p + len - 4) != cache_checksum(p, len - 4))
+        return false;
+    uint64_t start = get64(p), end = get64(p + 8), count = get32(p + 20);
+    if (len != MEASURE_BYTES(count) || start > end || end > out->len)
+        return false;
+    m->granule = get32(p + 16);
+    if (!clip_measure_resize(m, (size_t)count))
+        return false;
+    uint32_t peak = get32(p + 24);
+    memcpy(&m->peak, &peak, sizeof peak);
+    for (size_t i = 0; i < m->count; i++) {
+        uint64_t bits = get64(p + MEASURE_FIXED + 8 * i);
+        memcpy(&m->energy[i], &bits, sizeof bits);
+    }
+    m->start = (size_t)start;
+    m->end = (size_t)end;
+    if (!m->granule)
+        m->count = 0;
+    return true;
+}
+
+/* Checks an open entry against key and rate and reads its samples and measure into out. */
 static bool read_entry(int fd, const unsigned char key[CACHE_KEY_BYTES], int rate, clip *out)
 {
     unsigned char h[HEADER_BYTES];
@@ -213,8 +245,11 @@ static bool read_entry(int fd, const unsigned char key[CACHE_KEY_BYTES], int rat
         memcmp(h + 28, key, CACHE_KEY_BYTES) != 0 || get32(h + 12) != (uint32_t)rate)
         return false;
     uint64_t count = get64(h + 16);
-    if (count > (uint64_t)(st.st_size - HEADER_BYTES) / 2 ||
-        (uint64_t)st.st_size != HEADER_BYTES + 2 * count)
+    if (count > (uint64_t)(st.st_size - HEADER_BYTES) / 2)
+        return false;
+    const uint64_t rest = (uint64_t)st.st_size - HEADER_BYTES - 2 * count;
+    /* A granule is at least a frame, and the silence measured after the clip not a minute. */
+    if (rest < MEASURE_BYTES(0) || rest > MEASURE_BYTES(count + 60 * (uint64_t)rate))
         return false;
     clip_clear(out);
     if (count > out->cap) {
@@ -230,7 +265,13 @@ static bool read_entry(int fd, const unsigned char key[CACHE_KEY_BYTES], int rat
         return false;
     to_little_endian(out->samples, (size_t)count); /* back to host order */
     out->len = (size_t)count;
-    return true;
+    unsigned char *measure = malloc((size_t)rest);
+    bool ok = measure && read_all(fd, measure, (size_t)rest) &&
+              read_measure(measure, (size_t)rest, out);
+    free(measure);
+    if (!ok)
+        clip_clear(out);
+    return ok;
 }
 
 bool cache_has(const clip_cache *c, const unsigned char key[CACHE_KEY_BYTES])
@@ -269,9 +310,37 @@ cache_found cache_get(clip_cache *c, const unsigned char key[CACHE_KEY_BYTES], i
     return ok ? CACHE_HIT : CACHE_DAMAGED;
 }
 
-bool cache_put(clip_cache *c, const unsigned char key[CACHE_KEY_BYTES], int rate,
-               const int16_t *samples, size_t count)
+/* A clip's measure as kept after its samples (none: granule 0); malloc'd, *len its size. */
+static unsigned char *measure_bytes(const clip *in, size_t *len)
 {
+    const clip_measure *m = &in->measure;
+    const size_t count = m->granule && m->count <= UINT32_MAX ? m->count : 0;
+    *len = (size_t)MEASURE_BYTES(count);
+    unsigned char *p = malloc(*len);
+    if (!p)
+        return NULL;
+    put64(p, count ? m->start : 0);
+    put64(p + 8, count ? m->end : 0);
+    put32(p + 16, count ? (uint32_t)m->granule : 0);
+    put32(p + 20, (uint32_t)count);
+    uint32_t peak = 0;
+    if (count)
+        memcpy(&peak, &m->peak, sizeof peak);
+    put32(p + 24, peak);
+    for (size_t i = 0; i < count; i++) {
+        uint64_t bits;
+        memcpy(&bits, &m->energy[i], sizeof bits);
+        put64(p + MEASURE_FIXED + 8 * i, bits);
+    }
+    put32(p + *len - 4, cache_checksum(p, *len - 4));
+    return p;
+}
+
+bool cache_put(clip_cache *c, const unsigned char key[CACHE_KEY_BYTES], int rate,
+               const clip *in)
+{
+    const int16_t *samples = in->samples;
+    const size_t count = in->len;
     if ((long long)count > (c->max_bytes - HEADER_BYTES) / 2)
         return false;
     char path[PATH_MAX], folder[PATH_MAX];
@@ -280,10 +349,14 @@ bool cache_put(clip_cache *c, const unsigned char key[CACHE_KEY_BYTES], int rate
     *strrchr(folder, '/') = '\0';
     if (mkdir(folder, 0777) != 0 && errno != EEXIST)
         return false;
-    size_t bytes = count * 2;
+    size_t bytes = count * 2, tail_len;
     int16_t *le = malloc(bytes ? bytes : 1);
-    if (!le)
+    unsigned char *tail = measure_bytes(in, &tail_len);
+    if (!le || !tail) {
+        free(le);
+        free(tail);
         return false;
+    }
     if (bytes)
         memcpy(le, samples, bytes);
     to_little_endian(le, count);
@@ -298,8 +371,9 @@ bool cache_put(clip_cache *c, const unsigned char key[CACHE_KEY_BYTES], int rate
     char *tmp = NULL;
     int fd = atomic_temp(path, &tmp);
     bool ok = fd >= 0 && atomic_write_all(fd, h, sizeof h) == 0 &&
-              atomic_write_all(fd, le, bytes) == 0;
+              atomic_write_all(fd, le, bytes) == 0 && atomic_write_all(fd, tail, tail_len) == 0;
     free(le);
+    free(tail);
     /* No fsync: after a crash a damaged entry fails its checksum and is made again. */
     if (fd >= 0 && close(fd) != 0)
         ok = false;

@@ -12,8 +12,10 @@
  *
  * Layout: DIR/XX/HEX.clip (XX: the key's first byte in hex). A file is a 64-byte header
  * (magic "NSHRCLIP", format version, sample rate, sample count, checksum of the samples, the
- * key, checksum of the header) and the samples as 16-bit little-endian integers. Files are
- * written under a temporary name in their folder and renamed into place, so a reader never
+ * key, checksum of the header), the samples as 16-bit little-endian integers, and the clip's
+ * loudness measure (audio/clip.h: the span measured, granule, count, true peak, the energies
+ * as little-endian doubles, and a checksum of its own; empty for a clip not measured). Files
+ * are written under a temporary name in their folder and renamed into place, so a reader never
  * sees half an entry; a damaged entry fails its checks, counts as a miss and is removed. Every
  * hit sets the file's modification time to now, and trimming removes the least recently used
  * entries until the folder is under its size cap. Processes may share a folder: the worst a
@@ -67,14 +69,15 @@ typedef enum cache_found {
 } cache_found;
 
 /* Looks an entry up. On a hit, out (cleared first) receives its samples, which were made at
- * sample_rate, and the entry is marked used. */
+ * sample_rate, and its measure, and the entry is marked used. */
 cache_found cache_get(clip_cache *cache, const unsigned char key[CACHE_KEY_BYTES],
                       int sample_rate, clip *out);
 
-/* Stores samples under key. Best effort: a cache that cannot be written never fails a run
- * (false is returned, and nothing is left behind). Clips larger than the cap are not kept. */
+/* Stores a clip's samples and measure under key. Best effort: a cache that cannot be written
+ * never fails a run (false is returned, and nothing is left behind). Clips larger than the
+ * cap are not kept. */
 bool cache_put(clip_cache *cache, const unsigned char key[CACHE_KEY_BYTES], int sample_rate,
-               const int16_t *samples, size_t count);
+               const clip *in);
 
 /* Removes the least recently used entries until the folder holds at most nine tenths of the
  * cap (nothing when it is under the cap), and temporary files older than an hour left by runs

@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "audio/loudness.h"
 #include "cache/cache.h"
 #include "e2e.h"
 
@@ -102,7 +103,7 @@ static void miss_then_hit(void **state)
     clip in = CLIP_INIT, out = CLIP_INIT;
     make_clip(&in, 1, 30000);
     assert_int_equal(cache_get(c, key, RATE, &out), CACHE_MISS);
-    assert_true(cache_put(c, key, RATE, in.samples, in.len));
+    assert_true(cache_put(c, key, RATE, &in));
     make_clip(&out, 9, 10); /* a hit replaces what was there */
     assert_int_equal(cache_get(c, key, RATE, &out), CACHE_HIT);
     assert_int_equal(out.len, in.len);
@@ -110,7 +111,8 @@ static void miss_then_hit(void **state)
     /* An empty clip (a sentence of silence) is an entry too. */
     unsigned char k2[CACHE_KEY_BYTES];
     key_of(c, "فارغة", k2);
-    assert_true(cache_put(c, k2, RATE, NULL, 0));
+    clip empty = CLIP_INIT;
+    assert_true(cache_put(c, k2, RATE, &empty));
     assert_int_equal(cache_get(c, k2, RATE, &out), CACHE_HIT);
     assert_int_equal(out.len, 0);
     /* Another rate is not this entry: it is taken for a foreign one, and removed. */
@@ -125,7 +127,7 @@ static void miss_then_hit(void **state)
     cache_entry_path(c, k2, path, sizeof path);
     struct stat sb;
     assert_int_equal(stat(path, &sb), 0);
-    assert_int_equal(sb.st_size, 64);
+    assert_int_equal(sb.st_size, 64 + 32); /* the header and an empty measure */
     char *slash = strrchr(path, '/');
     *slash = '\0';
     DIR *d = opendir(path);
@@ -134,6 +136,42 @@ static void miss_then_hit(void **state)
     while ((e = readdir(d)))
         assert_null(strstr(e->d_name, ".tmp-"));
     closedir(d);
+    clip_free(&in);
+    clip_free(&out);
+    cache_close(c);
+}
+
+/* A clip's measure is kept with it: the span, the granules' energies and the true peak. */
+static void measure_kept(void **state)
+{
+    (void)state;
+    clip_cache *c = open_in("measure", 10000000);
+    unsigned char key[CACHE_KEY_BYTES];
+    key_of(c, "جملة مقيسة", key);
+    clip in = CLIP_INIT, out = CLIP_INIT;
+    make_clip(&in, 5, 20000);
+    assert_true(audio_measure_clip(in.samples + 700, 18000, RATE, &in.measure));
+    in.measure.start = 700;
+    in.measure.end = 18700;
+    assert_int_equal(in.measure.granule, 441);
+    assert_true(in.measure.count > 40);
+    assert_true(in.measure.peak > 0.5f);
+    assert_true(cache_put(c, key, RATE, &in));
+    assert_int_equal(cache_get(c, key, RATE, &out), CACHE_HIT);
+    assert_int_equal(out.measure.start, 700);
+    assert_int_equal(out.measure.end, 18700);
+    assert_int_equal(out.measure.granule, 441);
+    assert_int_equal(out.measure.count, in.measure.count);
+    assert_memory_equal(out.measure.energy, in.measure.energy,
+                        in.measure.count * sizeof *in.measure.energy);
+    assert_true(out.measure.peak == in.measure.peak);
+    /* A clip stored without one comes back without one. */
+    in.measure.granule = in.measure.count = 0;
+    assert_true(cache_put(c, key, RATE, &in));
+    assert_int_equal(cache_get(c, key, RATE, &out), CACHE_HIT);
+    assert_int_equal(out.measure.granule, 0);
+    assert_int_equal(out.measure.count, 0);
+    assert_int_equal(out.len, 20000);
     clip_free(&in);
     clip_free(&out);
     cache_close(c);
@@ -166,14 +204,18 @@ static void damaged_entries_are_rebuilt(void **state)
     clip_cache *c = open_in("damage", 10000000);
     clip in = CLIP_INIT, out = CLIP_INIT;
     make_clip(&in, 2, 5000);
-    /* A sample, the magic, the count, the rate, the key, and a cut file. */
-    const long offsets[] = {-2, 0, 17, 13, 40, 0};
+    assert_true(audio_measure_clip(in.samples + 100, 4000, RATE, &in.measure));
+    in.measure.start = 100;
+    in.measure.end = 4100;
+    /* A sample, the magic, the count, the rate, the key, a cut file, the measure's checksum, one
+     * of its energies, and its span. */
+    const long offsets[] = {64 + 3, 0, 17, 13, 40, 0, -2, -20, 64 + 2 * 5000 + 1};
     for (size_t i = 0; i < sizeof offsets / sizeof *offsets; i++) {
         unsigned char key[CACHE_KEY_BYTES];
         char text[32];
         snprintf(text, sizeof text, "sentence %zu", i);
         key_of(c, text, key);
-        assert_true(cache_put(c, key, RATE, in.samples, in.len));
+        assert_true(cache_put(c, key, RATE, &in));
         damage(c, key, offsets[i], i == 5);
         size_t corrupt = cache_get_stats(c)->corrupt;
         assert_int_equal(cache_get(c, key, RATE, &out), CACHE_DAMAGED);
@@ -183,7 +225,7 @@ static void damaged_entries_are_rebuilt(void **state)
         char path[4096];
         cache_entry_path(c, key, path, sizeof path);
         assert_int_not_equal(access(path, F_OK), 0);
-        assert_true(cache_put(c, key, RATE, in.samples, in.len));
+        assert_true(cache_put(c, key, RATE, &in));
         assert_int_equal(cache_get(c, key, RATE, &out), CACHE_HIT);
         assert_memory_equal(out.samples, in.samples, in.len * sizeof *in.samples);
     }
@@ -220,7 +262,7 @@ static void trimming_keeps_the_recently_used(void **state)
         snprintf(text, sizeof text, "entry %u", i);
         key_of(c, text, keys[i]);
         make_clip(&in, i, 10000);
-        assert_true(cache_put(c, keys[i], RATE, in.samples, in.len));
+        assert_true(cache_put(c, keys[i], RATE, &in));
         set_used(c, keys[i], now - 1000 + (time_t)i); /* 0 oldest, 9 newest */
     }
     /* Entry 0 is read again: a hit makes it the most recently used. */
@@ -251,7 +293,7 @@ static void trimming_keeps_the_recently_used(void **state)
     make_clip(&in, 1, 60000);
     unsigned char big[CACHE_KEY_BYTES];
     key_of(c, "big", big);
-    assert_false(cache_put(c, big, RATE, in.samples, in.len));
+    assert_false(cache_put(c, big, RATE, &in));
     assert_false(present(c, big));
     /* The public call trims the same way. */
     WORK(dir, "trim");
@@ -291,7 +333,7 @@ static void shared_by_processes(void **state)
                         memcmp(out.samples, in.samples, in.len * sizeof *in.samples) != 0)
                         _exit(3);
                 } else {
-                    cache_put(c, key, RATE, in.samples, in.len);
+                    cache_put(c, key, RATE, &in);
                 }
                 if (r % 10 == p)
                     cache_trim(c);
@@ -357,6 +399,7 @@ int main(void)
         cmocka_unit_test(checksum_of_bytes),
         cmocka_unit_test(keys_cover_every_setting),
         cmocka_unit_test(miss_then_hit),
+        cmocka_unit_test(measure_kept),
         cmocka_unit_test(damaged_entries_are_rebuilt),
         cmocka_unit_test(trimming_keeps_the_recently_used),
         cmocka_unit_test(shared_by_processes),
