@@ -413,6 +413,18 @@ static nashra_status make_clip(void *ctx, const char *text, const synth_params *
     return rc;
 }
 
+/* make_clip in a worker: the clip also comes with its measure when the bulletin takes
+ * measures, so that this process does not meter its samples. */
+static nashra_status worker_clip(void *ctx, const char *text, const synth_params *p, clip *out,
+                                 unsigned *flags, nashra_error *err)
+{
+    const clip_source *src = ctx;
+    nashra_status rc = make_clip(ctx, text, p, out, flags, err);
+    if (!rc && src->measure && !out->measure.granule)
+        measure_clip(src, out);
+    return rc;
+}
+
 /* Opens the sentence cache; a default folder that cannot be used only costs speed. */
 static nashra_status open_cache(nashra_bulletin *b, nashra_error *err)
 {
@@ -462,7 +474,7 @@ static nashra_status start_jobs(nashra_bulletin *b, nashra_error *err)
              b->pronounce_ahead ? ", pronunciation on a thread ahead of it" : "");
         return NASHRA_OK;
     }
-    nashra_status rc = jobs_create(jobs, make_clip, lookup_clip, &b->source, b->config.cancel,
+    nashra_status rc = jobs_create(jobs, worker_clip, lookup_clip, &b->source, b->config.cancel,
                                    &b->pool, err);
     if (rc)
         return rc;

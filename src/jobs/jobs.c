@@ -38,7 +38,11 @@ typedef struct result_head {
     uint64_t seq;
     int32_t status;   /* nashra_status; the payload is the error message when not NASHRA_OK */
     uint32_t flags;   /* JOBS_CACHE_* */
-    uint64_t len;     /* payload bytes */
+    uint64_t len;     /* payload bytes: the samples, then the energies of their measure */
+    uint64_t samples; /* of those, 16-bit samples */
+    uint64_t start, end, granule; /* the clip's measure (granule 0: none) */
+    float peak;
+    uint32_t unused;
 } result_head;
 
 typedef struct worker {
@@ -169,15 +173,27 @@ static void worker_main(int fd, jobs_work_fn work, void *ctx)
         unsigned flags = 0;
         clip_clear(&samples);
         nashra_status st = work(ctx, text, &params, &samples, &flags, &e);
-        result_head out = {h.seq, (int32_t)st, flags, 0};
+        result_head out = {.seq = h.seq, .status = (int32_t)st, .flags = flags};
         const void *payload = samples.samples;
+        const clip_measure *m = &samples.measure;
+        size_t energies = 0;
         if (st) {
             payload = e.message;
             out.len = strlen(e.message);
         } else {
-            out.len = (uint64_t)samples.len * sizeof *samples.samples;
+            out.samples = samples.len;
+            energies = m->granule ? m->count * sizeof *m->energy : 0;
+            out.len = (uint64_t)samples.len * sizeof *samples.samples + energies;
+            if (m->granule) {
+                out.start = m->start;
+                out.end = m->end;
+                out.granule = m->granule;
+                out.peak = m->peak;
+            }
         }
-        if (!send_all(fd, &out, sizeof out) || (out.len && !send_all(fd, payload, out.len)))
+        const size_t first = (size_t)out.len - energies;
+        if (!send_all(fd, &out, sizeof out) || (first && !send_all(fd, payload, first)) ||
+            (energies && !send_all(fd, m->energy, energies)))
             worker_exit(0, text, &samples); /* the parent is gone */
     }
 }
@@ -308,6 +324,23 @@ static nashra_status flush_worker(jobs_pool *p, size_t i)
     return NASHRA_OK;
 }
 
+/* The measure of a clip that came with it (the energies at an address of any alignment). */
+static bool take_measure(clip_measure *m, const result_head *h, const unsigned char *energies)
+{
+    const size_t count = (size_t)(h->len - h->samples * sizeof(int16_t)) / sizeof(double);
+    m->granule = 0;
+    if (!h->granule || !count)
+        return true;
+    if (!clip_measure_resize(m, count))
+        return false;
+    memcpy(m->energy, energies, count * sizeof *m->energy);
+    m->start = (size_t)h->start;
+    m->end = (size_t)h->end;
+    m->granule = (size_t)h->granule;
+    m->peak = h->peak;
+    return true;
+}
+
 /* Takes the complete answers out of a worker's input. */
 static nashra_status parse_results(jobs_pool *p, size_t i)
 {
@@ -316,8 +349,11 @@ static nashra_status parse_results(jobs_pool *p, size_t i)
     while (w->in_len - off >= sizeof(result_head)) {
         result_head h;
         memcpy(&h, w->in + off, sizeof h);
+        const uint64_t sample_bytes = h.samples * sizeof(int16_t);
         if (h.len > MAX_RESULT || h.seq >= p->next_dispatch || !w->inflight ||
-            (h.status == NASHRA_OK && h.len % 2))
+            (h.status == NASHRA_OK &&
+             (h.samples > h.len / 2 || (h.len - sample_bytes) % sizeof(double) ||
+              (h.granule && (h.start > h.end || h.end > h.samples)))))
             return set_broken(p, NASHRA_ESYNTH, "synthesis worker %zu (pid %ld) sent a "
                               "garbled answer", i + 1, (long)w->pid);
         if (w->in_len - off - sizeof h < h.len)
@@ -336,8 +372,10 @@ static nashra_status parse_results(jobs_pool *p, size_t i)
             size_t n = h.len < sizeof s->message - 1 ? (size_t)h.len : sizeof s->message - 1;
             memcpy(s->message, payload, n);
             s->message[n] = '\0';
-        } else if (h.len && !clip_append(&s->samples, (const int16_t *)(const void *)payload,
-                                         (size_t)h.len / 2)) {
+        } else if ((h.samples && !clip_append(&s->samples,
+                                              (const int16_t *)(const void *)payload,
+                                              (size_t)h.samples)) ||
+                   !take_measure(&s->samples.measure, &h, payload + sample_bytes)) {
             return set_broken(p, NASHRA_ENOMEM, "out of memory");
         }
     }

@@ -44,6 +44,17 @@ static nashra_status fake_work(void *ctx, const char *text, const synth_params *
         nanosleep(&t, NULL);
     }
     spell(text, p, out);
+    if (!strncmp(text, "measured", 8)) { /* a measure that tells which clip it is */
+        clip_measure *m = &out->measure;
+        assert_true(clip_measure_resize(m, 3));
+        m->start = 1;
+        m->end = out->len - 1;
+        m->granule = 441;
+        m->energy[0] = (double)out->len;
+        m->energy[1] = 0.5;
+        m->energy[2] = 1e-9;
+        m->peak = 0.25f;
+    }
     *flags = JOBS_CACHE_STORED;
     return NASHRA_OK;
 }
@@ -94,6 +105,41 @@ static void in_order(void **state)
     assert_int_equal(distinct, 3);
     /* Nothing queued: taking is an error, not a wait. */
     assert_int_equal(jobs_take(p, &c, NULL, &err), NASHRA_EINVAL);
+    clip_free(&c);
+    jobs_destroy(p);
+}
+
+/* A clip's loudness measure comes back with it, and a clip without one has none, whatever
+ * the clip that was in the caller's buffer before had. */
+static void measures_come_with_clips(void **state)
+{
+    (void)state;
+    jobs_pool *p = NULL;
+    nashra_error err = {0};
+    assert_int_equal(jobs_create(2, fake_work, NULL, NULL, NULL, &p, &err), NASHRA_OK);
+    enum { N = 40 };
+    char text[64];
+    for (int i = 0; i < N; i++) {
+        snprintf(text, sizeof text, "%s %d", i % 3 ? "measured" : "plain", i);
+        assert_int_equal(jobs_submit(p, text, &params, &err), NASHRA_OK);
+    }
+    clip c = CLIP_INIT;
+    for (int i = 0; i < N; i++) {
+        assert_int_equal(jobs_take(p, &c, NULL, &err), NASHRA_OK);
+        snprintf(text, sizeof text, "%s %d", i % 3 ? "measured" : "plain", i);
+        check_clip(&c, text, params.rate);
+        if (i % 3 == 0) {
+            assert_int_equal(c.measure.granule, 0);
+            continue;
+        }
+        assert_int_equal(c.measure.granule, 441);
+        assert_int_equal(c.measure.start, 1);
+        assert_int_equal(c.measure.end, c.len - 1);
+        assert_int_equal(c.measure.count, 3);
+        assert_true(c.measure.energy[0] == (double)c.len);
+        assert_true(c.measure.energy[1] == 0.5 && c.measure.energy[2] == 1e-9);
+        assert_true(c.measure.peak == 0.25f);
+    }
     clip_free(&c);
     jobs_destroy(p);
 }
@@ -269,6 +315,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(in_order),
+        cmocka_unit_test(measures_come_with_clips),
         cmocka_unit_test(lookups_answered_here_keep_their_place),
         cmocka_unit_test(errors_belong_to_their_sentence),
         cmocka_unit_test(discarding),
