@@ -811,6 +811,27 @@ static nashra_status take(audio_meter *m, const void *frames, size_t n, bool pcm
         if (rc)
             return rc;
     }
+    /* Silence, once the filters have come to rest (their state below 1e-14 of itself after
+     * QUIET_MS of it) and from a unit boundary on, has no energy to measure: its whole units
+     * are passed over. What comes before that point is measured. */
+    const size_t quiet = n ? leading_silence(frames, n, m->channels, pcm16) : 0;
+    if (quiet) {
+        size_t live = m->zeros < m->quiet_frames ? m->quiet_frames - m->zeros : 0;
+        live += (m->unit - (m->pos + live) % m->unit) % m->unit;
+        const size_t whole = quiet > live ? (quiet - live) / m->unit * m->unit : 0;
+        if (whole) {
+            const size_t size = m->channels * (pcm16 ? 2 : 4);
+            nashra_status rc = live ? stream_add(m, frames, live, pcm16, err) : NASHRA_OK;
+            if (!rc)
+                rc = pass_over(m, whole, m->zeros + whole, err);
+            if (rc)
+                return rc;
+            m->pos += whole;
+            m->zeros += whole;
+            frames = (const char *)frames + (live + whole) * size;
+            n -= live + whole;
+        }
+    }
     return n ? stream_add(m, frames, n, pcm16, err) : NASHRA_OK;
 }
 
