@@ -1288,6 +1288,9 @@ nashra_status nashra_bulletin_finish(nashra_bulletin *b, nashra_bulletin_info *i
     audio_loudness measured;
     if (b->meter && (rc = audio_meter_report(b->meter, &measured, err)))
         return rc;
+    if (b->meter && audio_meter_measured_frames(b->meter))
+        note(b, NASHRA_LOG_INFO, "loudness: %.1f s of speech metered by the clips' measures",
+             (double)audio_meter_measured_frames(b->meter) / b->spec.rate);
     if (b->mix) {
         /* Jingles and bed go in now that the speech's loudness is known. */
         if (b->config.outro)

@@ -128,6 +128,23 @@ static void expect_equivalent(const char *json_a, const char *json_b, int rate)
     free_facts(&b);
 }
 
+/* The loudness figures of two bulletins' sidecars are the same. */
+static void expect_same_loudness(const char *json_a, const char *json_b)
+{
+    json_error_t e;
+    json_t *a = json_load_file(json_a, 0, &e), *b = json_load_file(json_b, 0, &e);
+    assert_non_null(a);
+    assert_non_null(b);
+    json_t *la = json_object_get(a, "loudness"), *lb = json_object_get(b, "loudness");
+    assert_non_null(json_object_get(la, "integrated_lufs"));
+    if (!json_equal(la, lb)) {
+        char *sa = json_dumps(la, JSON_COMPACT), *sb = json_dumps(lb, JSON_COMPACT);
+        fail_msg("%s: %s\n%s: %s", json_a, sa, json_b, sb);
+    }
+    json_decref(a);
+    json_decref(b);
+}
+
 /* All the samples of a sound file. */
 static short *samples_of(const char *path, long long *frames)
 {
@@ -228,6 +245,8 @@ static void cache_hits_misses_and_damage(void **state)
     assert_int_equal(hits, 0);
     assert_int_equal(misses, (long)entries);
     assert_int_equal(stored, (long)entries);
+    /* The clips were measured as they were stored, and metered by those measures. */
+    assert_non_null(strstr(r.err, "of speech metered by the clips' measures"));
     /* Every event is one line with a time stamp. */
     for (char *line = r.err; *line;) {
         char *nl = strchr(line, '\n');
@@ -246,13 +265,29 @@ static void cache_hits_misses_and_damage(void **state)
     cache_counts(r.err, &hits, &misses, &stored, &damaged);
     assert_int_equal(hits, (long)entries);
     assert_int_equal(misses, 0);
+    assert_non_null(strstr(r.err, "of speech metered by the clips' measures"));
     result_free(&r);
     long long na, nb;
     short *a = samples_of(cold, &na), *b = samples_of(warm, &nb);
     assert_int_equal(na, nb);
     assert_memory_equal(a, b, (size_t)na * sizeof *a);
+    free(b);
+    expect_same_loudness(cold_json, warm_json);
+    /* Without the cache nothing is measured apart: the meter takes every sample, and finds
+     * the same figures in the same samples. */
+    WORK(plain, "plain.wav");
+    WORK(plain_json, "plain.json");
+    r = run(NULL, "bulletin", "-q", "--verbose", "--profile", "raw", "--jobs", "1", "--no-cache",
+            "-o", plain, SAMPLES, NULL);
+    assert_int_equal(r.status, 0);
+    assert_null(strstr(r.err, "metered by the clips' measures"));
+    result_free(&r);
+    b = samples_of(plain, &nb);
+    assert_int_equal(na, nb);
+    assert_memory_equal(a, b, (size_t)na * sizeof *a);
     free(a);
     free(b);
+    expect_same_loudness(cold_json, plain_json);
 
     /* Damaged entries, through the workers: found, made again, and the bulletin still right. */
     cache_each_entry(cache, damage_some, NULL, NULL);
