@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -218,18 +219,22 @@ static bool read_measure(const unsigned char *p, size_t len, clip *out)
     if (len != MEASURE_BYTES(count) || start > end || end > out->len)
         return false;
     m->granule = get32(p + 16);
+    if (!m->granule != !count)
+        return false; /* a measure has both, or is empty */
     if (!clip_measure_resize(m, (size_t)count))
         return false;
     uint32_t peak = get32(p + 24);
     memcpy(&m->peak, &peak, sizeof peak);
+    if (!(m->peak >= 0 && m->peak < HUGE_VALF))
+        return false;
     for (size_t i = 0; i < m->count; i++) {
         uint64_t bits = get64(p + MEASURE_FIXED + 8 * i);
         memcpy(&m->energy[i], &bits, sizeof bits);
+        if (!(m->energy[i] >= 0 && m->energy[i] < HUGE_VAL))
+            return false; /* a mean square is finite and not negative */
     }
     m->start = (size_t)start;
     m->end = (size_t)end;
-    if (!m->granule)
-        m->count = 0;
     return true;
 }
 
