@@ -141,6 +141,14 @@ static void miss_then_hit(void **state)
     cache_close(c);
 }
 
+/* Measures samples [start, end) of a clip, as a bulletin does before storing it. */
+static void measure_span(clip *c, size_t start, size_t end)
+{
+    assert_true(audio_measure_clip(c->samples + start, end - start, RATE, &c->measure));
+    c->measure.start = start;
+    c->measure.end = end;
+}
+
 /* A clip's measure is kept with it: the span, the granules' energies and the true peak. */
 static void measure_kept(void **state)
 {
@@ -150,9 +158,7 @@ static void measure_kept(void **state)
     key_of(c, "جملة مقيسة", key);
     clip in = CLIP_INIT, out = CLIP_INIT;
     make_clip(&in, 5, 20000);
-    assert_true(audio_measure_clip(in.samples + 700, 18000, RATE, &in.measure));
-    in.measure.start = 700;
-    in.measure.end = 18700;
+    measure_span(&in, 700, 18700);
     assert_int_equal(in.measure.granule, 441);
     assert_true(in.measure.count > 40);
     assert_true(in.measure.peak > 0.5f);
@@ -204,9 +210,7 @@ static void damaged_entries_are_rebuilt(void **state)
     clip_cache *c = open_in("damage", 10000000);
     clip in = CLIP_INIT, out = CLIP_INIT;
     make_clip(&in, 2, 5000);
-    assert_true(audio_measure_clip(in.samples + 100, 4000, RATE, &in.measure));
-    in.measure.start = 100;
-    in.measure.end = 4100;
+    measure_span(&in, 100, 4100);
     /* A sample, the magic, the count, the rate, the key, a cut file, the measure's checksum, one
      * of its energies, and its span. */
     const long offsets[] = {64 + 3, 0, 17, 13, 40, 0, -2, -20, 64 + 2 * 5000 + 1};
