@@ -47,7 +47,8 @@ typedef struct clip_source {
     clip_cache *cache;  /* NULL: no cache */
     int rate;           /* the synthesizer's */
     pron_options pron;  /* for the spoken sentences the clips are asked for */
-    bool measure;       /* clips stored in the cache are measured first (see speak_one) */
+    bool measure;       /* clips are measured where they are made, in a worker, or before
+                           they are stored in the cache (see speak_one) */
 } clip_source;
 
 /* A segment's sentences, read before any is synthesized, so that workers can start on all. */
@@ -367,7 +368,8 @@ static void measure_clip(const clip_source *src, clip *c)
 {
     size_t start, end;
     clip_audible(c, TRIM_THRESHOLD, ms_to_frames(src->rate, TRIM_MARGIN_MS), &start, &end);
-    if (audio_measure_clip(c->samples + start, end - start, src->rate, &c->measure)) {
+    if (start < end &&
+        audio_measure_clip(c->samples + start, end - start, src->rate, &c->measure)) {
         c->measure.start = start;
         c->measure.end = end;
     }

@@ -353,7 +353,7 @@ static nashra_status parse_results(jobs_pool *p, size_t i)
         if (h.len > MAX_RESULT || h.seq >= p->next_dispatch || !w->inflight ||
             (h.status == NASHRA_OK &&
              (h.samples > h.len / 2 || (h.len - sample_bytes) % sizeof(double) ||
-              (h.granule && (h.start > h.end || h.end > h.samples)))))
+              (h.granule ? h.start > h.end || h.end > h.samples : h.len != sample_bytes))))
             return set_broken(p, NASHRA_ESYNTH, "synthesis worker %zu (pid %ld) sent a "
                               "garbled answer", i + 1, (long)w->pid);
         if (w->in_len - off - sizeof h < h.len)
