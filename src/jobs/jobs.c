@@ -509,6 +509,10 @@ nashra_status jobs_create(int workers, jobs_work_fn work, jobs_lookup_fn lookup,
         if (pid == 0) {
             close(sv[0]);
             close_inherited(sv[1]);
+            /* The pool is the parent's; a worker has no use for its copy (which nothing would
+             * point to once this frame's registers are reused). */
+            free(p->workers);
+            free(p);
             /* A worker never outlives the run that started it. */
             prctl(PR_SET_PDEATHSIG, SIGKILL);
             if (getppid() != parent)
