@@ -21,7 +21,9 @@
  *   b_ih [3H], b_hh [3H] (gates r, z, n, as PyTorch's GRU); output W [classes][2H], b
  *   [classes]; and last a u32 with the file's total size.
  *
- * Inference is deterministic and needs no allocation beyond a per-sentence scratch buffer.
+ * Inference is deterministic and needs no allocation beyond a per-sentence scratch buffer. The
+ * recurrent layers' products run in 8 bits, exact integer sums of weights and inputs each
+ * scaled by its largest magnitude (see model.c); the output layer runs in floats.
  */
 #ifndef NASHRA_DIACRITIZE_H
 #define NASHRA_DIACRITIZE_H
@@ -55,6 +57,15 @@ void diac_shipped_digest(sha256_ctx *c);
  * when memory ran out. */
 bool diac_model_logits(const diac_model *m, const unsigned *cps, const unsigned char *given,
                        size_t n, float *logits);
+
+/* For tests: which instructions the 8-bit dot products may use (the sums, and so the logits,
+ * are the same whichever do). Not thread-safe. */
+typedef enum diac_products {
+    DIAC_PRODUCTS_BEST,    /* AVX-512 VNNI, else AVX2, else plain loops (the default) */
+    DIAC_PRODUCTS_NO_VNNI, /* AVX2, else plain loops */
+    DIAC_PRODUCTS_PLAIN,
+} diac_products;
+void diac_model_products(diac_products allowed);
 
 /* The marks of a class, shadda first, as code points (at most two); returns their count. */
 size_t diac_class_marks(unsigned k, unsigned marks[2]);

@@ -1,5 +1,6 @@
-/* The diacritizer's weights file and its forward pass (see diacritize.h for the format). Must
- * agree with scripts/diacritizer-train on the alphabet, the mark classes and the layout. */
+/* The diacritizer's weights file and its forward pass (see diacritize.h for the format), the
+ * recurrent layers' products in 8 bits. Must agree with scripts/diacritizer-train on the
+ * alphabet, the mark classes and the layout. */
 #include <math.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -12,7 +13,17 @@
 #include "common/sha256.h"
 #include "diacritize/diacritize.h"
 
+/* Where the dot products can also be built for AVX-512 VNNI (see dots). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__)
+#include <immintrin.h>
+#define VNNI_BUILD 1
+static bool has_vnni(void);
+static bool has_avx2(void);
+#endif
+
 #define MAGIC "NSHDIAC"
+#define OUT_WIDTH 16 /* the classes, padded */
+_Static_assert(DIAC_CLASSES <= OUT_WIDTH, "the classes fit the output layer's width");
 #define VERSION 1
 #define HEADER_WORDS 7
 #define MAX_DIM 1024
@@ -23,12 +34,24 @@ enum { SHADDA = 0x0651 };
 /* The single marks in class order: fatha, kasra, damma, sukun, fathatan, kasratan, dammatan. */
 static const unsigned single[7] = {0x064E, 0x0650, 0x064F, 0x0652, 0x064B, 0x064D, 0x064C};
 
-/* The matrices are kept transposed, each input a row of outputs, and cut into panels of a
- * fixed number of outputs (see panel_at), in the order the blocked loops below read them. */
+/* A weight matrix of `out` outputs by `in` inputs in 8 bits: each output's weights divided by
+ * its scale (its largest magnitude / 127) and rounded, kept in blocks of QBLOCK outputs by 4
+ * inputs, the order in which the dot-product loops below read them: weight (j, k) is at
+ * (j / QBLOCK) * QBLOCK * in4 + (k / 4) * QBLOCK * 4 + (j % QBLOCK) * 4 + k % 4. The inputs
+ * are brought to 8 bits the same way, row by row, as they come (see quantize_row). */
+#define QBLOCK 16
+typedef struct qmat {
+    size_t in, out;
+    size_t in4, outb; /* in rounded up to a multiple of 4, out to one of QBLOCK */
+    int8_t *w;
+    int32_t *zero;    /* [outb]: 128 times the sum of each output's weights */
+    float *scale;     /* [outb] */
+} qmat;
+
 typedef struct gru_dir {
     size_t in;
-    float *w_ih; /* [in][3H] in panels of PROJECT_STEP outputs */
-    float *w_hh; /* [H][3H] in panels of GATE_STEP outputs */
+    float *w_ih, *w_hh; /* [3H][in] and [3H][H], as read */
+    qmat q_ih, q_hh;
     float *b_ih, *b_hh;
 } gru_dir;
 
@@ -39,9 +62,11 @@ struct diac_model {
     float *char_emb;  /* [chars][E] */
     float *given_emb; /* [classes][E] */
     gru_dir dir[MAX_LAYERS][2];
-    float *out_w; /* [2H][classes] in panels of PROJECT_STEP outputs */
+    float *out_w;  /* [classes][2H], as read */
+    float *out_wt; /* [2H][OUT_WIDTH]: the same, transposed, the classes padded with zeros */
     float *out_b;
     float *storage;
+    bool vnni, avx2; /* the processor has AVX-512 VNNI, AVX2 */
 };
 
 size_t diac_class_marks(unsigned k, unsigned marks[2])
@@ -105,38 +130,59 @@ static bool read_u32(reader *r, uint32_t *v)
     return true;
 }
 
-#define PROJECT_STEP 16 /* outputs of the input projection per block */
-#define GATE_STEP 64    /* outputs of the recurrent product per block */
-
-/* Where the weight of input k to output j is kept, for a matrix of `in` inputs and `cols`
- * outputs: first panels of `step` outputs, each [in][step], so that a loop over the inputs
- * for one block of outputs reads memory in order; then the outputs left over, [in][cols %
- * step]. */
-static size_t panel_at(size_t k, size_t j, size_t in, size_t cols, size_t step)
-{
-    const size_t wide = cols - cols % step;
-    if (j < wide)
-        return j / step * in * step + k * step + j % step;
-    return wide * in + k * (cols - wide) + (j - wide);
-}
-
-/* Reads rows x cols floats: as they are when step is 0, else a matrix of `rows` outputs by
- * `cols` inputs into the panels of panel_at. */
-static bool read_floats(reader *r, float *dst, size_t rows, size_t cols, size_t step)
+/* Reads rows x cols floats, row by row. */
+static bool read_floats(reader *r, float *dst, size_t rows, size_t cols)
 {
     if (r->left / 4 < rows * cols)
         return false;
-    for (size_t i = 0; i < rows; i++)
-        for (size_t j = 0; j < cols; j++) {
-            uint32_t bits = 0;
-            read_u32(r, &bits); /* cannot fail: the length was checked above */
-            float f;
-            memcpy(&f, &bits, sizeof f);
-            if (!isfinite(f))
-                return false;
-            dst[step ? panel_at(j, i, cols, rows, step) : i * cols + j] = f;
-        }
+    for (size_t i = 0; i < rows * cols; i++) {
+        uint32_t bits = 0;
+        read_u32(r, &bits); /* cannot fail: the length was checked above */
+        float f;
+        memcpy(&f, &bits, sizeof f);
+        if (!isfinite(f))
+            return false;
+        dst[i] = f;
+    }
     return true;
+}
+
+/* The 8-bit form of a row-major [out][in] matrix (see qmat). */
+static bool qmat_make(qmat *q, const float *w, size_t out, size_t in)
+{
+    q->in = in;
+    q->out = out;
+    q->in4 = (in + 3) / 4 * 4;
+    q->outb = (out + QBLOCK - 1) / QBLOCK * QBLOCK;
+    q->w = calloc(q->outb * q->in4, sizeof *q->w);
+    q->zero = calloc(q->outb, sizeof *q->zero);
+    q->scale = calloc(q->outb, sizeof *q->scale);
+    if (!q->w || !q->zero || !q->scale)
+        return false;
+    for (size_t j = 0; j < out; j++) {
+        const float *row = w + j * in;
+        float top = 0;
+        for (size_t k = 0; k < in; k++)
+            top = fabsf(row[k]) > top ? fabsf(row[k]) : top;
+        q->scale[j] = top / 127.0f;
+        int32_t sum = 0;
+        for (size_t k = 0; top > 0 && k < in; k++) {
+            float v = rintf(row[k] / q->scale[j]);
+            v = v > 127 ? 127 : v < -127 ? -127 : v;
+            q->w[(j / QBLOCK) * QBLOCK * q->in4 + (k / 4) * QBLOCK * 4 + (j % QBLOCK) * 4 +
+                 k % 4] = (int8_t)v;
+            sum += (int32_t)v;
+        }
+        q->zero[j] = 128 * sum;
+    }
+    return true;
+}
+
+static void qmat_free(qmat *q)
+{
+    free(q->w);
+    free(q->zero);
+    free(q->scale);
 }
 
 static size_t floats_needed(size_t chars, size_t emb, size_t hidden, size_t layers)
@@ -198,10 +244,10 @@ nashra_status diac_model_load(const void *bytes, size_t len, diac_model **out,
     float *p = m->storage;
     bool ok = true;
     m->char_emb = p;
-    ok = ok && read_floats(&r, p, chars, emb, 0);
+    ok = ok && read_floats(&r, p, chars, emb);
     p += chars * emb;
     m->given_emb = p;
-    ok = ok && read_floats(&r, p, DIAC_CLASSES, emb, 0);
+    ok = ok && read_floats(&r, p, DIAC_CLASSES, emb);
     p += DIAC_CLASSES * emb;
     const size_t g = 3 * hidden;
     for (size_t l = 0; ok && l < layers; l++)
@@ -209,28 +255,46 @@ nashra_status diac_model_load(const void *bytes, size_t len, diac_model **out,
             gru_dir *gd = &m->dir[l][d];
             gd->in = l ? 2 * hidden : emb;
             gd->w_ih = p;
-            ok = ok && read_floats(&r, p, g, gd->in, PROJECT_STEP);
+            ok = ok && read_floats(&r, p, g, gd->in);
             p += g * gd->in;
             gd->w_hh = p;
-            ok = ok && read_floats(&r, p, g, hidden, GATE_STEP);
+            ok = ok && read_floats(&r, p, g, hidden);
             p += g * hidden;
             gd->b_ih = p;
-            ok = ok && read_floats(&r, p, 1, g, 0);
+            ok = ok && read_floats(&r, p, 1, g);
             p += g;
             gd->b_hh = p;
-            ok = ok && read_floats(&r, p, 1, g, 0);
+            ok = ok && read_floats(&r, p, 1, g);
             p += g;
         }
     m->out_w = p;
-    ok = ok && read_floats(&r, p, DIAC_CLASSES, 2 * hidden, PROJECT_STEP);
+    ok = ok && read_floats(&r, p, DIAC_CLASSES, 2 * hidden);
     p += DIAC_CLASSES * 2 * hidden;
     m->out_b = p;
-    ok = ok && read_floats(&r, p, 1, DIAC_CLASSES, 0);
+    ok = ok && read_floats(&r, p, 1, DIAC_CLASSES);
     if (!ok)
         return bad(m, err, "truncated or not finite weights");
     uint32_t size;
     if (!read_u32(&r, &size) || size != len || r.left)
         return bad(m, err, "size check failed (truncated or trailing bytes)");
+    bool made = (m->out_wt = calloc(2 * hidden * OUT_WIDTH, sizeof *m->out_wt)) != NULL;
+    for (size_t c = 0; made && c < DIAC_CLASSES; c++)
+        for (size_t k = 0; k < 2 * hidden; k++)
+            m->out_wt[k * OUT_WIDTH + c] = m->out_w[c * 2 * hidden + k];
+    for (size_t l = 0; made && l < layers; l++)
+        for (int d = 0; made && d < 2; d++) {
+            gru_dir *gd = &m->dir[l][d];
+            made = qmat_make(&gd->q_ih, gd->w_ih, g, gd->in) &&
+                   qmat_make(&gd->q_hh, gd->w_hh, g, hidden);
+        }
+    if (!made) {
+        diac_model_free(m);
+        return error_set(err, NASHRA_ENOMEM, "out of memory loading the diacritizer");
+    }
+#ifdef VNNI_BUILD
+    m->vnni = has_vnni();
+    m->avx2 = has_avx2();
+#endif
     *out = m;
     return NASHRA_OK;
 }
@@ -239,6 +303,12 @@ void diac_model_free(diac_model *m)
 {
     if (!m)
         return;
+    free(m->out_wt);
+    for (size_t l = 0; l < MAX_LAYERS; l++)
+        for (int d = 0; d < 2; d++) {
+            qmat_free(&m->dir[l][d].q_ih);
+            qmat_free(&m->dir[l][d].q_hh);
+        }
     free(m->alphabet);
     free(m->storage);
     free(m);
@@ -281,77 +351,225 @@ static size_t char_id(const diac_model *m, unsigned cp)
     return 1;
 }
 
-/* The loops that hold nearly all the work are also built for x86-64-v3 (AVX2 and FMA) and v4
- * (AVX-512), picked at load time by what the processor has. This file is compiled with
- * -ffp-contract=fast, so those builds fuse each multiply and add: every clone is deterministic,
- * but a processor with FMA and one without may differ in the last bits of a logit (the unit
- * test's tolerance is far wider). */
+/* The dot products of the 8-bit matrices hold nearly all the work. They are exact integer
+ * sums, so every build gives the same ones: with AVX-512 VNNI (vpdpbusd: four products of an
+ * unsigned and a signed byte summed into each 32-bit lane), else with AVX2, else by plain
+ * loops, also built for x86-64-v3 and v4. The inputs go in offset by 128, as unsigned bytes;
+ * the offset's share, 128 times each output's weight sum, is taken off after. */
+#define QROWS 8 /* rows (characters) of the input projection a pass */
 #define WIDE NASHRA_CLONES_V4_V3
 
-/* Eight floats: the sums kept in registers while the inputs stream by (two SSE registers in
- * the default build, one AVX register in the others). */
-typedef float vec8 __attribute__((vector_size(32)));
-#define LANES 8
-
-/* An unaligned load (a macro: a function returning vec8 would differ in ABI between builds). */
-#define LOAD8(v, p) memcpy(&(v), (p), sizeof(vec8))
-
-#define PROJECT_ROWS 6 /* characters per block of the input projection */
-#define PROJECT_VECS (PROJECT_STEP / LANES)
-#define GATE_VECS (GATE_STEP / LANES)
-
-/* out[j] = b[j] + x W[.][j] for the `rest` outputs left over after the blocks, W being the
- * [in][rest] tail of a matrix in panels. */
-static inline void tail_product(const float *x, size_t in, const float *tail, size_t rest,
-                                const float *b, float *out)
+/* Brings a row of n floats to 8 bits (offset by 128) in u[0..n4), with its scale: the
+ * largest magnitude / 127 (0 for a row of zeros, which is all 128). */
+static inline float quantize_row(const float *x, size_t n, size_t n4, uint8_t *u)
 {
-    for (size_t j = 0; j < rest; j++) {
-        float v = b[j];
-        for (size_t k = 0; k < in; k++)
-            v += x[k] * tail[k * rest + j];
-        out[j] = v;
+    /* The largest magnitude, as the largest of the bit patterns without their sign, which
+     * order as the numbers do: an integer maximum vectorizes, a float one does not. */
+    uint32_t bits = 0;
+    for (size_t k = 0; k < n; k++) {
+        uint32_t b;
+        memcpy(&b, &x[k], sizeof b);
+        b &= 0x7fffffffu;
+        bits = b > bits ? b : bits;
+    }
+    float top;
+    memcpy(&top, &bits, sizeof top);
+    memset(u, 128, n4);
+    if (!(top > 0))
+        return 0;
+    const float scale = top / 127.0f;
+    for (size_t k = 0; k < n; k++) {
+        float v = rintf(x[k] / scale);
+        v = v > 127 ? 127 : v < -127 ? -127 : v;
+        u[k] = (uint8_t)(128 + (int)v);
+    }
+    return scale;
+}
+
+/* sums[r][j] = the sum over k of u[r][k] * w[j][k], for `rows` rows of u (each in4 bytes)
+ * and every output j < outb; sums is [rows][outb]. */
+WIDE static void dots_plain(const qmat *q, const uint8_t *u, size_t rows, int32_t *sums)
+{
+    const size_t groups = q->in4 / 4;
+    for (size_t r = 0; r < rows; r++)
+        for (size_t ob = 0; ob < q->outb; ob += QBLOCK) {
+            const int8_t *w = q->w + ob * q->in4;
+            const uint8_t *x = u + r * q->in4;
+            int32_t acc[QBLOCK] = {0};
+            for (size_t g = 0; g < groups; g++)
+                for (size_t l = 0; l < QBLOCK; l++)
+                    for (size_t i = 0; i < 4; i++)
+                        acc[l] += (int32_t)x[4 * g + i] * w[g * QBLOCK * 4 + l * 4 + i];
+            memcpy(sums + r * q->outb + ob, acc, sizeof acc);
+        }
+}
+
+#ifdef VNNI_BUILD
+#define VNNI __attribute__((target("avx512f,avx512bw,avx512vnni")))
+
+/* Four input bytes, the same in every lane. */
+static inline int32_t load4(const uint8_t *p)
+{
+    int32_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+#define FOUR(p) _mm512_set1_epi32(load4(p))
+
+/* dots_plain for QROWS rows: each block of outputs read once for all of them. */
+VNNI static void dots_rows_vnni(const qmat *q, const uint8_t *u, int32_t *sums)
+{
+    const size_t groups = q->in4 / 4;
+    for (size_t ob = 0; ob < q->outb; ob += QBLOCK) {
+        const int8_t *w = q->w + ob * q->in4;
+        __m512i acc[QROWS];
+        for (size_t r = 0; r < QROWS; r++)
+            acc[r] = _mm512_setzero_si512();
+        for (size_t g = 0; g < groups; g++) {
+            const __m512i wv = _mm512_loadu_si512(w + g * QBLOCK * 4);
+            for (size_t r = 0; r < QROWS; r++)
+                acc[r] = _mm512_dpbusd_epi32(acc[r], FOUR(u + r * q->in4 + 4 * g), wv);
+        }
+        for (size_t r = 0; r < QROWS; r++)
+            _mm512_storeu_si512(sums + r * q->outb + ob, acc[r]);
     }
 }
 
-/* out[t] = b + x[t] W for n rows of in inputs: the input projection of a whole sequence,
- * PROJECT_ROWS characters by PROJECT_STEP outputs at a time, so that each panel of W is read
- * once for six characters and the sums stay in registers; the last rows go through a copy
- * padded with zeros (pad: PROJECT_ROWS * in floats). Each output is b plus the products in
- * input order, whatever the blocking. */
-WIDE static void project(const float *x, size_t n, size_t in, const float *w, const float *b,
-                         size_t cols, float *out, float *pad)
+/* dots_plain for one row: twelve blocks of outputs at a time, so that twelve sums are under
+ * way at once. */
+#define ROW_BLOCKS 12
+VNNI static void dots_row_vnni(const qmat *q, const uint8_t *u, int32_t *sums)
 {
-    const size_t wide = cols - cols % PROJECT_STEP, rest = cols - wide;
-    const float *tail = w + wide * in; /* [in][rest] */
-    for (size_t t = 0; t < n; t += PROJECT_ROWS) {
-        const size_t rows = n - t < PROJECT_ROWS ? n - t : PROJECT_ROWS;
-        const float *xt = x + t * in;
-        if (rows < PROJECT_ROWS) {
-            memcpy(pad, xt, rows * in * sizeof *pad);
-            memset(pad + rows * in, 0, (PROJECT_ROWS - rows) * in * sizeof *pad);
-            xt = pad;
+    const size_t groups = q->in4 / 4, blocks = q->outb / QBLOCK, span = QBLOCK * q->in4;
+    size_t b0 = 0;
+    for (; b0 + ROW_BLOCKS <= blocks; b0 += ROW_BLOCKS) {
+        const int8_t *w = q->w + b0 * span;
+        __m512i acc[ROW_BLOCKS];
+        for (size_t b = 0; b < ROW_BLOCKS; b++)
+            acc[b] = _mm512_setzero_si512();
+        for (size_t g = 0; g < groups; g++) {
+            const __m512i x = FOUR(u + 4 * g);
+            for (size_t b = 0; b < ROW_BLOCKS; b++)
+                acc[b] = _mm512_dpbusd_epi32(
+                    acc[b], x, _mm512_loadu_si512(w + b * span + g * QBLOCK * 4));
         }
-        for (size_t j0 = 0; j0 < wide; j0 += PROJECT_STEP) {
-            const float *panel = w + j0 * in;
-            vec8 acc[PROJECT_ROWS][PROJECT_VECS];
-            for (size_t r = 0; r < PROJECT_ROWS; r++)
-                for (size_t v = 0; v < PROJECT_VECS; v++)
-                    LOAD8(acc[r][v], b + j0 + v * LANES);
-            for (size_t k = 0; k < in; k++) {
-                vec8 wv[PROJECT_VECS];
-                for (size_t v = 0; v < PROJECT_VECS; v++)
-                    LOAD8(wv[v], panel + k * PROJECT_STEP + v * LANES);
-                for (size_t r = 0; r < PROJECT_ROWS; r++) {
-                    const float xr = xt[r * in + k];
-                    for (size_t v = 0; v < PROJECT_VECS; v++)
-                        acc[r][v] += xr * wv[v];
-                }
-            }
-            for (size_t r = 0; r < rows; r++)
-                memcpy(out + (t + r) * cols + j0, acc[r], sizeof acc[r]);
+        for (size_t b = 0; b < ROW_BLOCKS; b++)
+            _mm512_storeu_si512(sums + (b0 + b) * QBLOCK, acc[b]);
+    }
+    for (; b0 < blocks; b0++) {
+        const int8_t *w = q->w + b0 * span;
+        __m512i acc = _mm512_setzero_si512();
+        for (size_t g = 0; g < groups; g++)
+            acc = _mm512_dpbusd_epi32(acc, FOUR(u + 4 * g), _mm512_loadu_si512(w + g * 64));
+        _mm512_storeu_si512(sums + b0 * QBLOCK, acc);
+    }
+}
+
+/* dots_plain for one row with AVX2, whose byte products (vpmaddubsw) add pairs into 16 bits
+ * with saturation: the input goes in as its magnitude, its sign moved onto the weights, so
+ * that a pair is at most 2 * 127 * 127 and never saturates; the sums are then those of the
+ * signed inputs, and the offset's share is added back. */
+__attribute__((target("avx2"))) static void dots_row_avx2(const qmat *q, const uint8_t *u,
+                                                        int32_t *sums)
+{
+    const size_t groups = q->in4 / 4;
+    const __m256i ones = _mm256_set1_epi16(1);
+    for (size_t ob = 0; ob < q->outb; ob += QBLOCK) {
+        const int8_t *w = q->w + ob * q->in4;
+        __m256i lo = _mm256_setzero_si256(), hi = _mm256_setzero_si256();
+        for (size_t g = 0; g < groups; g++) {
+            const __m256i x = _mm256_set1_epi32(load4(u + 4 * g) ^ (int32_t)0x80808080u);
+            const __m256i mag = _mm256_abs_epi8(x);
+            const __m256i w0 = _mm256_loadu_si256((const __m256i *)(const void *)(w + g * 64));
+            const __m256i w1 =
+                _mm256_loadu_si256((const __m256i *)(const void *)(w + g * 64 + 32));
+            lo = _mm256_add_epi32(
+                lo, _mm256_madd_epi16(_mm256_maddubs_epi16(mag, _mm256_sign_epi8(w0, x)), ones));
+            hi = _mm256_add_epi32(
+                hi, _mm256_madd_epi16(_mm256_maddubs_epi16(mag, _mm256_sign_epi8(w1, x)), ones));
         }
+        const __m256i z0 = _mm256_loadu_si256((const __m256i *)(const void *)(q->zero + ob));
+        const __m256i z1 = _mm256_loadu_si256((const __m256i *)(const void *)(q->zero + ob + 8));
+        _mm256_storeu_si256((__m256i *)(void *)(sums + ob), _mm256_add_epi32(lo, z0));
+        _mm256_storeu_si256((__m256i *)(void *)(sums + ob + 8), _mm256_add_epi32(hi, z1));
+    }
+}
+
+static bool has_avx2(void)
+{
+    return __builtin_cpu_supports("avx2");
+}
+
+static bool has_vnni(void)
+{
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+           __builtin_cpu_supports("avx512vnni");
+}
+#endif
+
+static diac_products products_allowed = DIAC_PRODUCTS_BEST;
+
+void diac_model_products(diac_products allowed)
+{
+    products_allowed = allowed;
+}
+
+/* The sums for `rows` rows: QROWS, or 1; by VNNI when vnni, else by AVX2 when avx2. */
+static void dots(const qmat *q, const uint8_t *u, size_t rows, int32_t *sums, bool vnni,
+                 bool avx2)
+{
+#ifdef VNNI_BUILD
+    if (vnni && rows == QROWS) {
+        dots_rows_vnni(q, u, sums);
+        return;
+    }
+    if (vnni && rows == 1) {
+        dots_row_vnni(q, u, sums);
+        return;
+    }
+    if (avx2) {
         for (size_t r = 0; r < rows; r++)
-            tail_product(xt + r * in, in, tail, rest, b + wide, out + (t + r) * cols + wide);
+            dots_row_avx2(q, u + r * q->in4, sums + r * q->outb);
+        return;
+    }
+#else
+    (void)vnni;
+    (void)avx2;
+#endif
+    dots_plain(q, u, rows, sums);
+}
+
+/* out[j] = b[j] + the row's product with output j's weights, from its sums and scale. */
+static inline void finish_row(const qmat *q, const int32_t *sums, float scale,
+                              const float *b, float *out)
+{
+    for (size_t j = 0; j < q->out; j++)
+        out[j] = b[j] + (float)(sums[j] - q->zero[j]) * (scale * q->scale[j]);
+}
+
+/* Scratch for the products: QROWS rows of inputs in 8 bits, their scales, and their sums. */
+typedef struct scratch {
+    uint8_t *u;     /* [QROWS][in4], in4 at most `width` rounded up to 4 */
+    float scale[QROWS];
+    int32_t *sums;  /* [QROWS][outb] */
+    bool vnni;      /* the sums by AVX-512 VNNI */
+    bool avx2;      /* else by AVX2 */
+} scratch;
+
+/* out[t] = b + x[t] W for n rows of q->in inputs, QROWS characters a pass (the last pass
+ * padded with rows of zeros). */
+WIDE static void project(const qmat *q, const float *x, size_t n, const float *b, float *out,
+                         scratch *s)
+{
+    for (size_t t = 0; t < n; t += QROWS) {
+        const size_t rows = n - t < QROWS ? n - t : QROWS;
+        for (size_t r = 0; r < QROWS; r++)
+            s->scale[r] = r < rows ? quantize_row(x + (t + r) * q->in, q->in, q->in4,
+                                                  s->u + r * q->in4)
+                                   : quantize_row(NULL, 0, q->in4, s->u + r * q->in4);
+        dots(q, s->u, QROWS, s->sums, s->vnni, s->avx2);
+        for (size_t r = 0; r < rows; r++)
+            finish_row(q, s->sums + r * q->outb, s->scale[r], b, out + (t + r) * q->out);
     }
 }
 
@@ -388,33 +606,45 @@ static inline float tanh_gate(float v)
     return 2.0f / (1.0f + exp_gate(-2.0f * v)) - 1.0f;
 }
 
-/* One direction of a GRU layer over the projected inputs gi [n][3H]; writes h at column
- * offset `at` of y [n][2H]. The recurrent product h W_hh runs GATE_VECS * LANES outputs at a
- * time with the sums in registers. */
-WIDE static void gru_run(const gru_dir *d, size_t hidden, const float *gi, size_t n, bool backward,
-                    float *y, size_t at, float *h, float *gh)
+/* The output layer, in floats: it is a small part of the work, and in 8 bits it read a few
+ * more words of the gold set wrong. out[t][c] = b[c] + x[t] W[c] for n rows of `in` inputs,
+ * OUT_ROWS characters at a time with the sums of all classes in registers. */
+#define OUT_ROWS 8
+WIDE static void output_layer(const float *wt, const float *b, const float *x, size_t n,
+                              size_t in, float *out)
 {
-    const size_t g = 3 * hidden, wide = g - g % GATE_STEP, rest = g - wide;
-    const float *tail = d->w_hh + wide * hidden; /* [H][rest] */
-    memset(h, 0, hidden * sizeof *h);
-    for (size_t s = 0; s < n; s++) {
-        size_t t = backward ? n - 1 - s : s;
-        for (size_t j0 = 0; j0 < wide; j0 += GATE_STEP) {
-            const float *panel = d->w_hh + j0 * hidden;
-            vec8 acc[GATE_VECS];
-            for (size_t v = 0; v < GATE_VECS; v++)
-                LOAD8(acc[v], d->b_hh + j0 + v * LANES);
-            for (size_t k = 0; k < hidden; k++) {
-                const float hk = h[k];
-                for (size_t v = 0; v < GATE_VECS; v++) {
-                    vec8 wv;
-                    LOAD8(wv, panel + k * GATE_STEP + v * LANES);
-                    acc[v] += hk * wv;
-                }
+    for (size_t t = 0; t < n; t += OUT_ROWS) {
+        const size_t rows = n - t < OUT_ROWS ? n - t : OUT_ROWS;
+        float acc[OUT_ROWS][OUT_WIDTH];
+        for (size_t r = 0; r < OUT_ROWS; r++)
+            for (size_t c = 0; c < OUT_WIDTH; c++)
+                acc[r][c] = c < DIAC_CLASSES ? b[c] : 0;
+        for (size_t k = 0; k < in; k++) {
+            const float *w = wt + k * OUT_WIDTH;
+            for (size_t r = 0; r < OUT_ROWS; r++) {
+                const float xr = r < rows ? x[(t + r) * in + k] : 0;
+                for (size_t c = 0; c < OUT_WIDTH; c++)
+                    acc[r][c] += xr * w[c];
             }
-            memcpy(gh + j0, acc, sizeof acc);
         }
-        tail_product(h, hidden, tail, rest, d->b_hh + wide, gh + wide);
+        for (size_t r = 0; r < rows; r++)
+            memcpy(out + (t + r) * DIAC_CLASSES, acc[r], DIAC_CLASSES * sizeof *out);
+    }
+}
+
+/* One direction of a GRU layer over the projected inputs gi [n][3H]; writes h at column
+ * offset `at` of y [n][2H]. gh: 3H floats. */
+WIDE static void gru_run(const gru_dir *d, size_t hidden, const float *gi, size_t n,
+                         bool backward, float *y, size_t at, float *h, float *gh, scratch *s)
+{
+    const size_t g = 3 * hidden;
+    const qmat *q = &d->q_hh;
+    memset(h, 0, hidden * sizeof *h);
+    for (size_t step = 0; step < n; step++) {
+        size_t t = backward ? n - 1 - step : step;
+        const float scale = quantize_row(h, hidden, q->in4, s->u);
+        dots(q, s->u, 1, s->sums, s->vnni, s->avx2);
+        finish_row(q, s->sums, scale, d->b_hh, gh);
         const float *x = gi + t * g;
         for (size_t j = 0; j < hidden; j++) {
             float r = sigmoid(x[j] + gh[j]);
@@ -433,31 +663,38 @@ bool diac_model_logits(const diac_model *m, const unsigned *cps, const unsigned 
         return true;
     const size_t e = m->emb, hd = m->hidden, g = 3 * hd;
     size_t width = e > 2 * hd ? e : 2 * hd;
+    const size_t outs = g + QBLOCK;
     /* x: the layer's input; y: its output; gi: one direction's projected input. */
-    float *mem = malloc((2 * n * width + n * g + hd + g + PROJECT_ROWS * width) * sizeof *mem);
-    if (!mem)
+    float *mem = malloc((2 * n * width + n * g + hd + g) * sizeof *mem);
+    scratch s = {malloc(QROWS * (width + 3)), {0}, malloc(QROWS * outs * sizeof *s.sums),
+                 m->vnni && products_allowed == DIAC_PRODUCTS_BEST,
+                 m->avx2 && products_allowed != DIAC_PRODUCTS_PLAIN};
+    if (!mem || !s.u || !s.sums) {
+        free(mem);
+        free(s.u);
+        free(s.sums);
         return false;
+    }
     float *x = mem, *y = x + n * width, *gi = y + n * width, *h = gi + n * g, *gh = h + hd;
-    float *pad = gh + g;
     for (size_t t = 0; t < n; t++) {
         const float *ce = m->char_emb + char_id(m, cps[t]) * e;
         const float *ge = m->given_emb + (given[t] < DIAC_CLASSES ? given[t] : 0) * e;
         for (size_t j = 0; j < e; j++)
             x[t * e + j] = ce[j] + ge[j];
     }
-    size_t in = e;
     for (size_t l = 0; l < m->layers; l++) {
         for (int d = 0; d < 2; d++) {
             const gru_dir *gd = &m->dir[l][d];
-            project(x, n, in, gd->w_ih, gd->b_ih, g, gi, pad);
-            gru_run(gd, hd, gi, n, d == 1, y, d ? hd : 0, h, gh);
+            project(&gd->q_ih, x, n, gd->b_ih, gi, &s);
+            gru_run(gd, hd, gi, n, d == 1, y, d ? hd : 0, h, gh, &s);
         }
         float *swap = x;
         x = y;
         y = swap;
-        in = 2 * hd;
     }
-    project(x, n, 2 * hd, m->out_w, m->out_b, DIAC_CLASSES, logits, pad);
+    output_layer(m->out_wt, m->out_b, x, n, 2 * hd, logits);
     free(mem);
+    free(s.u);
+    free(s.sums);
     return true;
 }

@@ -65,7 +65,7 @@ static void matches_reference(void **state)
     unsigned cps[512];
     unsigned char given[512];
     float logits[512 * DIAC_CLASSES];
-    size_t n = 0, row = 0, sentences = 0, values = 0;
+    size_t n = 0, row = 0, sentences = 0, values = 0, same_class = 0;
     double worst = 0;
     for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
         if (*line == '#')
@@ -80,21 +80,36 @@ static void matches_reference(void **state)
         }
         assert_true(row < n);
         char *p = line;
+        int best_want = 0, best_got = 0;
+        double top = -HUGE_VAL;
         for (int k = 0; k < DIAC_CLASSES; k++) {
             char *end;
             double want = strtod(p, &end);
             assert_true(end != p);
             p = end;
-            double diff = fabs(want - logits[row * DIAC_CLASSES + k]);
+            const float got = logits[row * DIAC_CLASSES + k];
+            double diff = fabs(want - got);
             worst = diff > worst ? diff : worst;
             values++;
+            if (want > top) {
+                top = want;
+                best_want = k;
+            }
+            if (got > logits[row * DIAC_CLASSES + best_got])
+                best_got = k;
         }
+        same_class += best_want == best_got;
         row++;
     }
     assert_int_equal(row, n);
-    printf("%zu sentences, %zu logits, largest difference %.2e\n", sentences, values, worst);
+    const size_t positions_seen = values / DIAC_CLASSES;
+    printf("%zu sentences, %zu logits, largest difference %.3f; the same class at %zu of %zu "
+           "characters\n", sentences, values, worst, same_class, positions_seen);
     assert_true(sentences >= 4);
-    assert_true(worst < 1e-3);
+    /* The weights and each layer's inputs are taken to 8 bits here (see model.c), PyTorch's
+     * are floats: the logits move by a few hundredths, the choices hardly at all. */
+    assert_true(worst < 0.5);
+    assert_true(same_class * 100 >= positions_seen * 99);
     free(text);
 }
 
@@ -195,15 +210,19 @@ static void plain_logits(const float *w, size_t chars, size_t emb, size_t hidden
     free(gh);
 }
 
-/* The blocked loops against the plain pass on shapes whose widths leave remainders after
- * every block (outputs not a multiple of 16 or 64, sequences not a multiple of six). */
-static void blocked_matches_plain(void **state)
+/* The 8-bit pass against the plain one in double precision, on shapes whose widths leave
+ * remainders after every block (inputs not a multiple of 4, outputs not one of 16,
+ * sequences not one of eight): within what 8 bits cost (the weights here are uniform, which
+ * spreads the rounding wider than trained ones). And the dot products by AVX-512 VNNI and by
+ * AVX2, where the processor has them, give the very logits of the plain loops. */
+static void quantized_matches_plain(void **state)
 {
     (void)state;
     static const unsigned alphabet[] = {0x20, 0x0628, 0x062A, 0x0645};
     static const struct { size_t emb, hidden, layers; } shapes[] = {
         {5, 7, 1}, {5, 21, 3}, {16, 40, 2}, {64, 64, 1}, {9, 25, 2},
     };
+    double worst = 0;
     static const unsigned text[] = {0x0628, 0x062A, 0x20, 0x0645, 0x0628, 0x0634, 0x20, 0x062A,
                                     0x0628, 0x0645, 0x0645, 0x20, 0x062A};
     static const unsigned char given[] = {0, 1, 0, 0, 8, 0, 0, 3, 0, 0, 0, 0, 2};
@@ -224,20 +243,30 @@ static void blocked_matches_plain(void **state)
                     if (text[t] == alphabet[a])
                         ids[t] = a + 2;
             }
-            float logits[16 * DIAC_CLASSES];
+            float logits[16 * DIAC_CLASSES], other[16 * DIAC_CLASSES];
             double want[16 * DIAC_CLASSES];
             assert_true(diac_model_logits(m, text, given, n, logits));
+            for (int by = DIAC_PRODUCTS_NO_VNNI; by <= DIAC_PRODUCTS_PLAIN; by++) {
+                diac_model_products((diac_products)by);
+                assert_true(diac_model_logits(m, text, given, n, other));
+                assert_memory_equal(other, logits, n * DIAC_CLASSES * sizeof *logits);
+            }
+            diac_model_products(DIAC_PRODUCTS_BEST);
             plain_logits(w, 4 + 2, shapes[s].emb, shapes[s].hidden, shapes[s].layers, ids, given, n,
                          want);
-            for (size_t i = 0; i < n * DIAC_CLASSES; i++)
-                if (fabs(logits[i] - want[i]) > 1e-4 * (1 + fabs(want[i])))
+            for (size_t i = 0; i < n * DIAC_CLASSES; i++) {
+                double e = fabs(logits[i] - want[i]) / (1 + fabs(want[i]));
+                worst = e > worst ? e : worst;
+                if (e > 0.08)
                     fail_msg("shape %zu, %zu characters, logit %zu: %g, plainly %g", s, n, i,
                              (double)logits[i], want[i]);
+            }
             diac_model_free(m);
             free(bytes);
             free(w);
         }
     }
+    printf("largest difference from the plain pass: %.4f of 1 + |logit|\n", worst);
 }
 
 static void mark_classes(void **state)
@@ -479,7 +508,7 @@ static void long_sentences(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(matches_reference), cmocka_unit_test(blocked_matches_plain),
+        cmocka_unit_test(matches_reference), cmocka_unit_test(quantized_matches_plain),
         cmocka_unit_test(mark_classes),
         cmocka_unit_test(weights_file_checks), cmocka_unit_test(sentences),
         cmocka_unit_test(done_words_left_alone), cmocka_unit_test(pausal_endings),
