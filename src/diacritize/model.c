@@ -13,8 +13,9 @@
 #include "common/sha256.h"
 #include "diacritize/diacritize.h"
 
-/* Where the dot products can also be built for AVX-512 VNNI (see dots). */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__)
+/* Where the dot products can also be built for AVX-512 VNNI and AVX2 (see dots): x86-64 with
+ * GCC or clang (functions built for a target of their own, chosen at load time). */
+#if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 #define VNNI_BUILD 1
 static bool has_vnni(void);
