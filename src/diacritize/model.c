@@ -148,6 +148,22 @@ static bool read_floats(reader *r, float *dst, size_t rows, size_t cols)
     return true;
 }
 
+/* The largest magnitude of n floats, as the largest of their bit patterns without the sign,
+ * which order as the numbers do (an integer maximum vectorizes, a float one does not). */
+static inline float largest_magnitude(const float *x, size_t n)
+{
+    uint32_t bits = 0;
+    for (size_t k = 0; k < n; k++) {
+        uint32_t b;
+        memcpy(&b, &x[k], sizeof b);
+        b &= 0x7fffffffu;
+        bits = b > bits ? b : bits;
+    }
+    float top;
+    memcpy(&top, &bits, sizeof top);
+    return top;
+}
+
 /* The 8-bit form of a row-major [out][in] matrix (see qmat). */
 static bool qmat_make(qmat *q, const float *w, size_t out, size_t in)
 {
@@ -162,9 +178,7 @@ static bool qmat_make(qmat *q, const float *w, size_t out, size_t in)
         return false;
     for (size_t j = 0; j < out; j++) {
         const float *row = w + j * in;
-        float top = 0;
-        for (size_t k = 0; k < in; k++)
-            top = fabsf(row[k]) > top ? fabsf(row[k]) : top;
+        const float top = largest_magnitude(row, in);
         q->scale[j] = top / 127.0f;
         int32_t sum = 0;
         for (size_t k = 0; top > 0 && k < in; k++) {
@@ -364,17 +378,7 @@ static size_t char_id(const diac_model *m, unsigned cp)
  * largest magnitude / 127 (0 for a row of zeros, which is all 128). */
 static inline float quantize_row(const float *x, size_t n, size_t n4, uint8_t *u)
 {
-    /* The largest magnitude, as the largest of the bit patterns without their sign, which
-     * order as the numbers do: an integer maximum vectorizes, a float one does not. */
-    uint32_t bits = 0;
-    for (size_t k = 0; k < n; k++) {
-        uint32_t b;
-        memcpy(&b, &x[k], sizeof b);
-        b &= 0x7fffffffu;
-        bits = b > bits ? b : bits;
-    }
-    float top;
-    memcpy(&top, &bits, sizeof top);
+    const float top = largest_magnitude(x, n);
     memset(u, 128, n4);
     if (!(top > 0))
         return 0;
