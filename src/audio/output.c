@@ -596,15 +596,15 @@ static nashra_status wav_head(const audio_spec *spec, const audio_tags *tags,
     return rc;
 }
 
-/* Whether the span is the whole of a 16-bit render with room in front, going unchanged into a
- * 16-bit WAV file (no gain, limiter or dither) with its loudness known: then the render's file
- * can become the output. */
 bool audio_output_takes_render_as_is(const audio_spec *spec)
 {
     return spec->container == AUDIO_WAV && spec->depth == 16 && !spec->normalize &&
            !spec->dither;
 }
 
+/* Whether the span is the whole of a 16-bit render with room in front, going unchanged into a
+ * 16-bit WAV file (no gain, limiter or dither) with its loudness known: then the render's file
+ * can become the output. */
 static bool whole_render_as_is(const audio_spec *spec, audio_render *src, long long start,
                                long long end, const audio_loudness *measured)
 {
