@@ -305,7 +305,7 @@ nashra_status audio_meter_create(int rate, unsigned channels, audio_meter **out,
     m->unit = (size_t)rate * m->unit_ms / 1000;
     m->per_block = granules ? 100 / GRANULE_MS : 1;
     m->stretch_units = STRETCH_MS / m->unit_ms;
-    m->quiet_frames = (size_t)rate * QUIET_MS / 1000;
+    m->quiet_frames = audio_measure_silence(rate);
     m->zeros = m->quiet_frames; /* the filters start at rest */
     m->mode = NOT_STARTED;
     *out = m;
@@ -350,6 +350,13 @@ static bool add_block(windows *w, double energy)
         (w->blocks - SHORT_TERM_BLOCKS) % RANGE_EVERY_BLOCKS == 0)
         ok = series_add(&w->range, sum / SHORT_TERM_BLOCKS);
     return ok;
+}
+
+/* The granules of g frames a measure of a clip of n frames has: the clip and `quiet` frames
+ * of silence after it, padded to whole granules. */
+static size_t measure_granules(size_t n, size_t quiet, size_t g)
+{
+    return (n + quiet + g - 1) / g;
 }
 
 static bool energies_add(energies *e, size_t number, double energy)
@@ -521,17 +528,6 @@ static void measure_peak(audio_meter *m, const float *frames, size_t n)
     peak_frames(&m->tp, frames, n);
 }
 
-/* After frames passed over that end in silence: the history is silent. */
-static void true_peak_rest(true_peak *t)
-{
-    memset(t->x, 0, (size_t)t->channels * (TP_TAPS - 1) * sizeof *t->x);
-}
-
-/* Passes over `frames` frames (whole units) that end with `zeros` silent ones. */
-static void lane_skip(const audio_meter *m, lane *l, size_t frames, size_t zeros)
-{
-    lane_advance(m, l, frames / m->unit, zeros);
-}
 
 static void *measuring_thread(void *arg)
 {
@@ -555,9 +551,7 @@ static void *measuring_thread(void *arg)
         else if (!skip)
             measure_peak(m, frames, n);
         if (!skip && !rc && over && which < LANES)
-            lane_skip(m, &m->lanes[which], over, over_zeros);
-        else if (!skip && over)
-            true_peak_rest(&m->tp);
+            lane_advance(m, &m->lanes[which], over / m->unit, over_zeros);
         pthread_mutex_lock(&m->lock);
         if (rc && !m->failed) {
             m->failed = rc;
@@ -742,7 +736,9 @@ static nashra_status stream_add(audio_meter *m, const void *frames, size_t n, bo
 }
 
 /* Passes over `frames` frames of the stream (whole units, on a unit boundary) that end with
- * `zeros` silent ones: the threads measure none of them. */
+ * `zeros` silent ones: the threads measure none of them. The lanes count them. The true peak
+ * needs nothing: frames are passed over only after QUIET_MS of silence, so its history is
+ * silent before them, as it is after them. */
 static nashra_status pass_over(audio_meter *m, size_t frames, size_t zeros, nashra_error *err)
 {
     if (m->mode == NOT_STARTED)
@@ -750,8 +746,7 @@ static nashra_status pass_over(audio_meter *m, size_t frames, size_t zeros, nash
     if (m->mode == THREADED)
         return hand_over(m, frames, zeros, err);
     for (unsigned i = 0; i < LANES; i++)
-        lane_skip(m, &m->lanes[i], frames, zeros);
-    true_peak_rest(&m->tp);
+        lane_advance(m, &m->lanes[i], frames / m->unit, zeros);
     return NASHRA_OK;
 }
 
@@ -794,13 +789,14 @@ static nashra_status take(audio_meter *m, const void *frames, size_t n, bool pcm
                           nashra_error *err)
 {
     held_clip *h = &m->held;
+    const size_t size = m->channels * (pcm16 ? sizeof(int16_t) : sizeof(float));
     if (h->on && n) {
         const size_t need = h->m.count * m->unit - h->len - h->silence;
         const size_t quiet = leading_silence(frames, n, m->channels, pcm16);
         nashra_status rc = NASHRA_OK;
         if (quiet >= need) {
             rc = put_held(m, err);
-            frames = (const char *)frames + need * m->channels * (pcm16 ? 2 : 4);
+            frames = (const char *)frames + need * size;
             n -= need;
         } else if (quiet == n) {
             h->silence += n;
@@ -820,7 +816,6 @@ static nashra_status take(audio_meter *m, const void *frames, size_t n, bool pcm
         live += (m->unit - (m->pos + live) % m->unit) % m->unit;
         const size_t whole = quiet > live ? (quiet - live) / m->unit * m->unit : 0;
         if (whole) {
-            const size_t size = m->channels * (pcm16 ? 2 : 4);
             nashra_status rc = live ? stream_add(m, frames, live, pcm16, err) : NASHRA_OK;
             if (!rc)
                 rc = pass_over(m, whole, m->zeros + whole, err);
@@ -858,7 +853,8 @@ nashra_status audio_meter_add_measured_16(audio_meter *m, const int16_t *frames,
     const size_t g = m->unit;
     const bool fits = measure && m->unit_ms == GRANULE_MS && measure->granule == g &&
                       m->channels == 1 && n && measure->end - measure->start == n &&
-                      measure->count == (n + m->quiet_frames + g - 1) / g && m->pos % g == 0 &&
+                      measure->count == measure_granules(n, m->quiet_frames, g) &&
+                      m->pos % g == 0 &&
                       m->zeros >= m->quiet_frames;
     if (!fits)
         return stream_add(m, frames, n, true, err);
@@ -1006,7 +1002,7 @@ bool audio_measure_clip(const int16_t *samples, size_t n, int rate, clip_measure
     const size_t g = audio_measure_granule(rate);
     if (!g || !n)
         return true;
-    const size_t count = (n + audio_measure_silence(rate) + g - 1) / g;
+    const size_t count = measure_granules(n, audio_measure_silence(rate), g);
     ebur128_state *st = ebur128_init(1, (unsigned long)rate, EBUR128_MODE_M);
     true_peak tp = {0};
     float *x = malloc(g * sizeof *x);
