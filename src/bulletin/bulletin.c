@@ -362,12 +362,19 @@ static bool lookup_clip(void *ctx, const char *text, const synth_params *p, clip
     return cache_get(src->cache, key, src->rate, out) == CACHE_HIT;
 }
 
-/* Measures the audible part of a clip, as speak_one puts it in the bulletin (on failure, the
- * clip is left without a measure and is measured in the bulletin). */
+/* The part of a clip made at `rate` that goes into the bulletin: its audible part with a
+ * margin either side. */
+static void clip_span(const clip *c, int rate, size_t *start, size_t *end)
+{
+    clip_audible(c, TRIM_THRESHOLD, ms_to_frames(rate, TRIM_MARGIN_MS), start, end);
+}
+
+/* Measures the part of a clip that goes into the bulletin (on failure, the clip is left
+ * without a measure and is measured in the bulletin). */
 static void measure_clip(const clip_source *src, clip *c)
 {
     size_t start, end;
-    clip_audible(c, TRIM_THRESHOLD, ms_to_frames(src->rate, TRIM_MARGIN_MS), &start, &end);
+    clip_span(c, src->rate, &start, &end);
     if (start < end &&
         audio_measure_clip(c->samples + start, end - start, src->rate, &c->measure)) {
         c->measure.start = start;
@@ -692,8 +699,7 @@ static nashra_status speak_one(nashra_bulletin *b, const pending *s, pron_ahead 
     if (rc)
         return rc;
     size_t start, end;
-    clip_audible(&b->clip, TRIM_THRESHOLD, ms_to_frames(b->synth_rate, TRIM_MARGIN_MS), &start,
-                 &end);
+    clip_span(&b->clip, b->synth_rate, &start, &end);
     long long at = position(b);
     const clip_measure *cm = &b->clip.measure;
     const bool measured = cm->granule && cm->start == start && cm->end == end;
