@@ -18,6 +18,7 @@
 #include "common/buf.h"
 #include "common/clones.h"
 #include "common/error.h"
+#include "common/le.h"
 
 #define CHUNK 4096          /* frames per step */
 #define ATTACK_MS 5.0       /* limiter look-ahead */
@@ -363,14 +364,10 @@ static nashra_status set_cart(SNDFILE *sf, const audio_tags *t, long long frames
     return NASHRA_OK;
 }
 
-static void put_le32_at(char *at, uint32_t v)
-{
-    memcpy(at, (char[4]){(char)v, (char)(v >> 8), (char)(v >> 16), (char)(v >> 24)}, 4);
-}
-
 static bool put_le32(buf *b, uint32_t v)
 {
-    char c[4] = {(char)v, (char)(v >> 8), (char)(v >> 16), (char)(v >> 24)};
+    char c[4];
+    le_put32(c, v);
     return buf_append(b, c, 4);
 }
 
@@ -404,7 +401,7 @@ static nashra_status set_cues(SNDFILE *sf, const audio_tags *t, buf *adtl, nashr
     /* libsndfile pads custom chunks to 4 bytes: make the last label absorb the padding. */
     if (ok && adtl->len % 4) {
         size_t pad = 4 - adtl->len % 4; /* 2, as every label is even */
-        put_le32_at(adtl->data + last_size_pos, (uint32_t)(4 + last_padded + pad));
+        le_put32(adtl->data + last_size_pos, (uint32_t)(4 + last_padded + pad));
         for (size_t i = 0; ok && i < pad; i++)
             ok = buf_putc(adtl, 0);
     }
@@ -584,10 +581,10 @@ static nashra_status wav_head(const audio_spec *spec, const audio_tags *tags,
             memset(d, 0, room);
             memcpy(d, h, n - 8);
             memcpy(d + n - 8, "JUNK", 4);
-            put_le32_at(d + n - 4, (uint32_t)(room - n - 8));
+            le_put32(d + n - 4, (uint32_t)(room - n - 8));
             memcpy(d + room - 8, "data", 4);
-            put_le32_at(d + room - 4, (uint32_t)bytes);
-            put_le32_at(d + 4, (uint32_t)(room + bytes - 8));
+            le_put32(d + room - 4, (uint32_t)bytes);
+            le_put32(d + 4, (uint32_t)(room + bytes - 8));
             head->len = room;
             *fits = true;
         }

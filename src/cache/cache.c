@@ -17,6 +17,7 @@
 #include "common/atomic.h"
 #include "common/buf.h"
 #include "common/error.h"
+#include "common/le.h"
 #include "common/sha256.h"
 #include "synth/datadir.h"
 
@@ -44,34 +45,6 @@ uint32_t cache_checksum(const void *data, size_t len)
     /* A warm bulletin checks every sample it uses: 245 MB for 93 minutes, which took zlib's
      * CRC-32 0.13 s and takes XXH3 0.04 s (the same buffer, one core). */
     return (uint32_t)XXH3_64bits(data, len);
-}
-
-static void put32(unsigned char *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static void put64(unsigned char *p, uint64_t v)
-{
-    for (int i = 0; i < 8; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static uint32_t get32(const unsigned char *p)
-{
-    uint32_t v = 0;
-    for (int i = 3; i >= 0; i--)
-        v = v << 8 | p[i];
-    return v;
-}
-
-static uint64_t get64(const unsigned char *p)
-{
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--)
-        v = v << 8 | p[i];
-    return v;
 }
 
 /* Samples are stored little-endian; on a big-endian machine they are swapped in place. */
@@ -213,22 +186,22 @@ static bool read_all(int fd, void *data, size_t len)
 static bool read_measure(const unsigned char *p, size_t len, clip *out)
 {
     clip_measure *m = &out->measure;
-    if (len < MEASURE_BYTES(0) || get32(p + len - 4) != cache_checksum(p, len - 4))
+    if (len < MEASURE_BYTES(0) || le_get32(p + len - 4) != cache_checksum(p, len - 4))
         return false;
-    uint64_t start = get64(p), end = get64(p + 8), count = get32(p + 20);
+    uint64_t start = le_get64(p), end = le_get64(p + 8), count = le_get32(p + 20);
     if (len != MEASURE_BYTES(count) || start > end || end > out->len)
         return false;
-    m->granule = get32(p + 16);
+    m->granule = le_get32(p + 16);
     if (!m->granule != !count)
         return false; /* a measure has both, or is empty */
     if (!clip_measure_resize(m, (size_t)count))
         return false;
-    uint32_t peak = get32(p + 24);
+    uint32_t peak = le_get32(p + 24);
     memcpy(&m->peak, &peak, sizeof peak);
     if (!(m->peak >= 0 && m->peak < HUGE_VALF))
         return false;
     for (size_t i = 0; i < m->count; i++) {
-        uint64_t bits = get64(p + MEASURE_FIXED + 8 * i);
+        uint64_t bits = le_get64(p + MEASURE_FIXED + 8 * i);
         memcpy(&m->energy[i], &bits, sizeof bits);
         if (!(m->energy[i] >= 0 && m->energy[i] < HUGE_VAL))
             return false; /* a mean square is finite and not negative */
@@ -245,11 +218,11 @@ static bool read_entry(int fd, const unsigned char key[CACHE_KEY_BYTES], int rat
     struct stat st;
     if (fstat(fd, &st) != 0 || st.st_size < HEADER_BYTES || !read_all(fd, h, sizeof h))
         return false;
-    if (memcmp(h, MAGIC, 8) != 0 || get32(h + 8) != FORMAT_VERSION ||
-        get32(h + 60) != cache_checksum(h, 60) ||
-        memcmp(h + 28, key, CACHE_KEY_BYTES) != 0 || get32(h + 12) != (uint32_t)rate)
+    if (memcmp(h, MAGIC, 8) != 0 || le_get32(h + 8) != FORMAT_VERSION ||
+        le_get32(h + 60) != cache_checksum(h, 60) ||
+        memcmp(h + 28, key, CACHE_KEY_BYTES) != 0 || le_get32(h + 12) != (uint32_t)rate)
         return false;
-    uint64_t count = get64(h + 16);
+    uint64_t count = le_get64(h + 16);
     if (count > (uint64_t)(st.st_size - HEADER_BYTES) / 2)
         return false;
     const uint64_t rest = (uint64_t)st.st_size - HEADER_BYTES - 2 * count;
@@ -266,7 +239,7 @@ static bool read_entry(int fd, const unsigned char key[CACHE_KEY_BYTES], int rat
     }
     if (count && !read_all(fd, out->samples, (size_t)count * 2))
         return false;
-    if (get32(h + 24) != cache_checksum(out->samples, (size_t)count * 2))
+    if (le_get32(h + 24) != cache_checksum(out->samples, (size_t)count * 2))
         return false;
     to_little_endian(out->samples, (size_t)count); /* back to host order */
     out->len = (size_t)count;
@@ -324,20 +297,20 @@ static unsigned char *measure_bytes(const clip *in, size_t *len)
     unsigned char *p = malloc(*len);
     if (!p)
         return NULL;
-    put64(p, count ? m->start : 0);
-    put64(p + 8, count ? m->end : 0);
-    put32(p + 16, count ? (uint32_t)m->granule : 0);
-    put32(p + 20, (uint32_t)count);
+    le_put64(p, count ? m->start : 0);
+    le_put64(p + 8, count ? m->end : 0);
+    le_put32(p + 16, count ? (uint32_t)m->granule : 0);
+    le_put32(p + 20, (uint32_t)count);
     uint32_t peak = 0;
     if (count)
         memcpy(&peak, &m->peak, sizeof peak);
-    put32(p + 24, peak);
+    le_put32(p + 24, peak);
     for (size_t i = 0; i < count; i++) {
         uint64_t bits;
         memcpy(&bits, &m->energy[i], sizeof bits);
-        put64(p + MEASURE_FIXED + 8 * i, bits);
+        le_put64(p + MEASURE_FIXED + 8 * i, bits);
     }
-    put32(p + *len - 4, cache_checksum(p, *len - 4));
+    le_put32(p + *len - 4, cache_checksum(p, *len - 4));
     return p;
 }
 
@@ -367,12 +340,12 @@ bool cache_put(clip_cache *c, const unsigned char key[CACHE_KEY_BYTES], int rate
     to_little_endian(le, count);
     unsigned char h[HEADER_BYTES] = {0};
     memcpy(h, MAGIC, 8);
-    put32(h + 8, FORMAT_VERSION);
-    put32(h + 12, (uint32_t)rate);
-    put64(h + 16, count);
-    put32(h + 24, cache_checksum(le, bytes));
+    le_put32(h + 8, FORMAT_VERSION);
+    le_put32(h + 12, (uint32_t)rate);
+    le_put64(h + 16, count);
+    le_put32(h + 24, cache_checksum(le, bytes));
     memcpy(h + 28, key, CACHE_KEY_BYTES);
-    put32(h + 60, cache_checksum(h, 60));
+    le_put32(h + 60, cache_checksum(h, 60));
     char *tmp = NULL;
     int fd = atomic_temp(path, &tmp);
     bool ok = fd >= 0 && atomic_write_all(fd, h, sizeof h) == 0 &&

@@ -10,6 +10,7 @@
 #include "common/clones.h"
 #include "common/data.h"
 #include "common/error.h"
+#include "common/le.h"
 #include "common/sha256.h"
 #include "diacritize/diacritize.h"
 
@@ -124,8 +125,7 @@ static bool read_u32(reader *r, uint32_t *v)
 {
     if (r->left < 4)
         return false;
-    *v = (uint32_t)r->p[0] | (uint32_t)r->p[1] << 8 | (uint32_t)r->p[2] << 16 |
-         (uint32_t)r->p[3] << 24;
+    *v = le_get32(r->p);
     r->p += 4;
     r->left -= 4;
     return true;

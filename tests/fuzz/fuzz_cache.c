@@ -15,6 +15,7 @@
 
 #include "audio/loudness.h"
 #include "cache/cache.h"
+#include "common/le.h"
 #include "fuzz.h"
 
 #define RATE 22050
@@ -53,33 +54,19 @@ static void open_cache(void)
     atexit(remove_cache);
 }
 
-static uint64_t get(const unsigned char *p, int bytes)
-{
-    uint64_t v = 0;
-    for (int i = bytes - 1; i >= 0; i--)
-        v = v << 8 | p[i];
-    return v;
-}
-
-static void put32(unsigned char *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-}
-
 /* The checksums where an entry of this size and sample count has them (see cache.h). */
 static void put_checksums_right(unsigned char *e, size_t size)
 {
     if (size < 64)
         return;
-    const uint64_t count = get(e + 16, 8);
+    const uint64_t count = le_get64(e + 16);
     if (count <= (size - 64) / 2) {
         const size_t samples = 64 + 2 * (size_t)count;
-        put32(e + 24, cache_checksum(e + 64, samples - 64));
+        le_put32(e + 24, cache_checksum(e + 64, samples - 64));
         if (size - samples >= 4)
-            put32(e + size - 4, cache_checksum(e + samples, size - samples - 4));
+            le_put32(e + size - 4, cache_checksum(e + samples, size - samples - 4));
     }
-    put32(e + 60, cache_checksum(e, 60));
+    le_put32(e + 60, cache_checksum(e, 60));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
