@@ -52,8 +52,7 @@ typedef struct qmat {
 
 typedef struct gru_dir {
     size_t in;
-    float *w_ih, *w_hh; /* [3H][in] and [3H][H], as read */
-    qmat q_ih, q_hh;
+    qmat q_ih, q_hh; /* W_ih [3H][in] and W_hh [3H][H] */
     float *b_ih, *b_hh;
 } gru_dir;
 
@@ -64,10 +63,9 @@ struct diac_model {
     float *char_emb;  /* [chars][E] */
     float *given_emb; /* [classes][E] */
     gru_dir dir[MAX_LAYERS][2];
-    float *out_w;  /* [classes][2H], as read */
-    float *out_wt; /* [2H][OUT_WIDTH]: the same, transposed, the classes padded with zeros */
+    float *out_wt; /* [2H][OUT_WIDTH]: the output layer's W, transposed, the classes padded */
     float *out_b;
-    float *storage;
+    float *storage; /* the embeddings and biases; the matrices are only read through */
     bool vnni, avx2; /* the processor has AVX-512 VNNI, AVX2 */
 };
 
@@ -200,14 +198,21 @@ static void qmat_free(qmat *q)
     free(q->scale);
 }
 
-static size_t floats_needed(size_t chars, size_t emb, size_t hidden, size_t layers)
+/* The floats kept as they are read: the embeddings and the biases. */
+static size_t floats_kept(size_t chars, size_t emb, size_t hidden, size_t layers)
 {
-    size_t n = (chars + DIAC_CLASSES) * emb;
-    for (size_t l = 0; l < layers; l++) {
-        size_t in = l ? 2 * hidden : emb;
-        n += 2 * (3 * hidden * in + 3 * hidden * hidden + 6 * hidden);
-    }
-    return n + 2 * hidden * DIAC_CLASSES + DIAC_CLASSES;
+    return (chars + DIAC_CLASSES) * emb + layers * 2 * 6 * hidden + DIAC_CLASSES;
+}
+
+/* A matrix of `out` outputs by `in` inputs read through tmp (out * in floats) into its 8-bit
+ * form; *nomem tells a failure for want of memory from a file that is truncated or holds a
+ * weight that is not a number. */
+static bool read_qmat(reader *r, qmat *q, size_t out, size_t in, float *tmp, bool *nomem)
+{
+    if (!read_floats(r, tmp, out, in))
+        return false;
+    *nomem = !qmat_make(q, tmp, out, in);
+    return !*nomem;
 }
 
 static nashra_status bad(diac_model *m, nashra_error *err, const char *what)
@@ -243,38 +248,40 @@ nashra_status diac_model_load(const void *bytes, size_t len, diac_model **out,
     m->hidden = hidden;
     m->layers = layers;
     m->alphabet_len = alpha;
-    size_t total = floats_needed(chars, emb, hidden, layers);
+    const size_t g = 3 * hidden, widest = emb > 2 * hidden ? emb : 2 * hidden;
     m->alphabet = malloc(alpha * sizeof *m->alphabet);
-    m->storage = malloc(total * sizeof *m->storage);
-    if (!m->alphabet || !m->storage) {
+    m->storage = malloc(floats_kept(chars, emb, hidden, layers) * sizeof *m->storage);
+    m->out_wt = calloc(2 * hidden * OUT_WIDTH, sizeof *m->out_wt);
+    const size_t largest = g * widest > DIAC_CLASSES * 2 * hidden ? g * widest
+                                                                  : DIAC_CLASSES * 2 * hidden;
+    float *tmp = malloc(largest * sizeof *tmp); /* room for the largest matrix */
+    if (!m->alphabet || !m->storage || !m->out_wt || !tmp) {
+        free(tmp);
         diac_model_free(m);
         return error_set(err, NASHRA_ENOMEM, "out of memory loading the diacritizer");
     }
     for (size_t i = 0; i < alpha; i++) {
         uint32_t cp;
-        if (!read_u32(&r, &cp))
+        if (!read_u32(&r, &cp)) {
+            free(tmp);
             return bad(m, err, "truncated alphabet");
+        }
         m->alphabet[i] = cp;
     }
     float *p = m->storage;
-    bool ok = true;
+    bool ok = true, nomem = false;
     m->char_emb = p;
     ok = ok && read_floats(&r, p, chars, emb);
     p += chars * emb;
     m->given_emb = p;
     ok = ok && read_floats(&r, p, DIAC_CLASSES, emb);
     p += DIAC_CLASSES * emb;
-    const size_t g = 3 * hidden;
     for (size_t l = 0; ok && l < layers; l++)
         for (int d = 0; ok && d < 2; d++) {
             gru_dir *gd = &m->dir[l][d];
             gd->in = l ? 2 * hidden : emb;
-            gd->w_ih = p;
-            ok = ok && read_floats(&r, p, g, gd->in);
-            p += g * gd->in;
-            gd->w_hh = p;
-            ok = ok && read_floats(&r, p, g, hidden);
-            p += g * hidden;
+            ok = ok && read_qmat(&r, &gd->q_ih, g, gd->in, tmp, &nomem) &&
+                 read_qmat(&r, &gd->q_hh, g, hidden, tmp, &nomem);
             gd->b_ih = p;
             ok = ok && read_floats(&r, p, 1, g);
             p += g;
@@ -282,30 +289,22 @@ nashra_status diac_model_load(const void *bytes, size_t len, diac_model **out,
             ok = ok && read_floats(&r, p, 1, g);
             p += g;
         }
-    m->out_w = p;
-    ok = ok && read_floats(&r, p, DIAC_CLASSES, 2 * hidden);
-    p += DIAC_CLASSES * 2 * hidden;
+    ok = ok && read_floats(&r, tmp, DIAC_CLASSES, 2 * hidden);
+    for (size_t c = 0; ok && c < DIAC_CLASSES; c++)
+        for (size_t k = 0; k < 2 * hidden; k++)
+            m->out_wt[k * OUT_WIDTH + c] = tmp[c * 2 * hidden + k];
     m->out_b = p;
     ok = ok && read_floats(&r, p, 1, DIAC_CLASSES);
+    free(tmp);
+    if (nomem) {
+        diac_model_free(m);
+        return error_set(err, NASHRA_ENOMEM, "out of memory loading the diacritizer");
+    }
     if (!ok)
         return bad(m, err, "truncated or not finite weights");
     uint32_t size;
     if (!read_u32(&r, &size) || size != len || r.left)
         return bad(m, err, "size check failed (truncated or trailing bytes)");
-    bool made = (m->out_wt = calloc(2 * hidden * OUT_WIDTH, sizeof *m->out_wt)) != NULL;
-    for (size_t c = 0; made && c < DIAC_CLASSES; c++)
-        for (size_t k = 0; k < 2 * hidden; k++)
-            m->out_wt[k * OUT_WIDTH + c] = m->out_w[c * 2 * hidden + k];
-    for (size_t l = 0; made && l < layers; l++)
-        for (int d = 0; made && d < 2; d++) {
-            gru_dir *gd = &m->dir[l][d];
-            made = qmat_make(&gd->q_ih, gd->w_ih, g, gd->in) &&
-                   qmat_make(&gd->q_hh, gd->w_hh, g, hidden);
-        }
-    if (!made) {
-        diac_model_free(m);
-        return error_set(err, NASHRA_ENOMEM, "out of memory loading the diacritizer");
-    }
 #ifdef VNNI_BUILD
     m->vnni = has_vnni();
     m->avx2 = has_avx2();
