@@ -269,7 +269,9 @@ struct audio_meter {
     size_t slot_frames;         /* frames a slot */
     size_t fill;                /* frames so far in the slot being filled */
     pthread_mutex_t lock;
-    pthread_cond_t changed;
+    pthread_cond_t work;        /* slots handed over, or stop */
+    pthread_cond_t room;        /* slots finished, while the adding thread waits for them */
+    bool waiting;               /* the adding thread waits on room */
     size_t handed;              /* slots handed over, ever: the next to fill is handed % SLOTS */
     size_t taken[MEASURES];     /* slots each thread has finished, ever */
     size_t frames[SLOTS];       /* each handed slot's frames */
@@ -536,7 +538,7 @@ static void *measuring_thread(void *arg)
     pthread_mutex_lock(&m->lock);
     for (;;) {
         while (m->taken[which] == m->handed && !m->stop)
-            pthread_cond_wait(&m->changed, &m->lock);
+            pthread_cond_wait(&m->work, &m->lock);
         if (m->taken[which] == m->handed)
             break; /* stopped, and nothing left */
         const size_t slot = m->taken[which] % SLOTS, n = m->frames[slot];
@@ -558,7 +560,8 @@ static void *measuring_thread(void *arg)
             m->failure = e;
         }
         m->taken[which]++;
-        pthread_cond_broadcast(&m->changed);
+        if (m->waiting)
+            pthread_cond_signal(&m->room);
     }
     pthread_mutex_unlock(&m->lock);
     return NULL;
@@ -568,11 +571,12 @@ static void stop_threads(audio_meter *m)
 {
     pthread_mutex_lock(&m->lock);
     m->stop = true;
-    pthread_cond_broadcast(&m->changed);
+    pthread_cond_broadcast(&m->work);
     pthread_mutex_unlock(&m->lock);
     for (size_t i = 0; i < m->started; i++)
         pthread_join(m->thread[i], NULL);
-    pthread_cond_destroy(&m->changed);
+    pthread_cond_destroy(&m->work);
+    pthread_cond_destroy(&m->room);
     pthread_mutex_destroy(&m->lock);
 }
 
@@ -588,7 +592,14 @@ static void start_threads(audio_meter *m)
         m->ring = NULL;
         return;
     }
-    if (pthread_cond_init(&m->changed, NULL)) {
+    if (pthread_cond_init(&m->work, NULL)) {
+        pthread_mutex_destroy(&m->lock);
+        free(m->ring);
+        m->ring = NULL;
+        return;
+    }
+    if (pthread_cond_init(&m->room, NULL)) {
+        pthread_cond_destroy(&m->work);
         pthread_mutex_destroy(&m->lock);
         free(m->ring);
         m->ring = NULL;
@@ -619,8 +630,23 @@ static size_t in_use(const audio_meter *m)
     return m->handed - oldest;
 }
 
+/* Waits, under the lock, until the threads are using at most `most` slots. */
+static void wait_for_room(audio_meter *m, size_t most)
+{
+    m->waiting = true;
+    while (in_use(m) > most)
+        pthread_cond_wait(&m->room, &m->lock);
+    m->waiting = false;
+}
+
 /* Hands the slot being filled to the threads, followed by `over` frames to pass over (ending
- * with `zeros` silent ones), after waiting for a free one to fill next. */
+ * with `zeros` silent ones), after waiting for a free one to fill next.
+ *
+ * The threads are woken for frames to measure, or once half the ring waits for them: slots
+ * that only pass over frames (a clip put in by its measure, the silence after it) are a few
+ * instructions' work each, and waking three threads for each one, two slots a sentence when
+ * every clip comes with its measure, had cost a two-job bulletin some 8,000 context
+ * switches. Half the ring: the ring cannot fill up without the threads awake. */
 static nashra_status hand_over(audio_meter *m, size_t over, size_t zeros, nashra_error *err)
 {
     pthread_mutex_lock(&m->lock);
@@ -628,9 +654,9 @@ static nashra_status hand_over(audio_meter *m, size_t over, size_t zeros, nashra
     m->skip[m->handed % SLOTS] = over;
     m->skip_zeros[m->handed % SLOTS] = zeros;
     m->handed++;
-    pthread_cond_broadcast(&m->changed);
-    while (in_use(m) == SLOTS)
-        pthread_cond_wait(&m->changed, &m->lock);
+    if (m->fill || in_use(m) >= SLOTS / 2)
+        pthread_cond_broadcast(&m->work);
+    wait_for_room(m, SLOTS - 1);
     nashra_status rc = m->failed;
     if (rc && err)
         *err = m->failure;
@@ -892,8 +918,8 @@ static nashra_status drain(audio_meter *m, nashra_error *err)
             return rc;
     }
     pthread_mutex_lock(&m->lock);
-    while (in_use(m))
-        pthread_cond_wait(&m->changed, &m->lock);
+    pthread_cond_broadcast(&m->work);
+    wait_for_room(m, 0);
     nashra_status rc = m->failed;
     if (rc && err)
         *err = m->failure;
