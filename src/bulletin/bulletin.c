@@ -28,6 +28,7 @@
 #include "common/buf.h"
 #include "common/error.h"
 #include "common/sha256.h"
+#include "common/thread.h"
 #include "common/utf8.h"
 #include "diacritize/diacritize.h"
 #include "jobs/jobs.h"
@@ -102,6 +103,8 @@ struct nashra_bulletin {
     /* Where clips come from: */
     clip_source source;     /* source.cache: NULL without a cache */
     jobs_pool *pool;        /* NULL with one job */
+    pthread_t loader;       /* loads the pronunciation stage's shipped data, while `loading` */
+    bool loading;
     /* The story said to come next (nashra_bulletin_next), and the one whose sentences were
      * handed to the workers after the segment being read, ahead of its turn, known by the
      * digest of its text (the same text makes the same sentences): */
@@ -497,6 +500,27 @@ static nashra_status start_jobs(nashra_bulletin *b, nashra_error *err)
     return NASHRA_OK;
 }
 
+/* Loads the pronunciation stage's shipped data that the speech flags (*arg) leave in use: the
+ * lexicon and the diacritizer's model. Each is loaded once in the process. */
+static void *load_pron_data(void *arg)
+{
+    const pron_options p = script_pron_options(&(nashra_speech){NULL, *(const unsigned *)arg});
+    if (!p.no_lexicon)
+        pron_lexicon_shipped(p.no_diacritize);
+    if (!p.no_diacritize)
+        diac_model_shipped(NULL);
+    return NULL;
+}
+
+/* Waits for the loading thread, if there is one, and loads whatever it did not. */
+static void finish_loading(nashra_bulletin *b)
+{
+    if (b->loading)
+        pthread_join(b->loader, NULL);
+    b->loading = false;
+    load_pron_data(&b->config.speech_flags);
+}
+
 static char *keep(nashra_bulletin *b, size_t slot, const char *s)
 {
     if (!s)
@@ -519,6 +543,10 @@ nashra_status nashra_bulletin_create(const nashra_config *config, const char *pa
     if (!b)
         return error_set(err, NASHRA_ENOMEM, "out of memory");
     b->config = *config;
+    /* The pronunciation stage's data (about 8 ms of work) loads on a thread of its own while
+     * espeak-ng starts, the voices are set up and the output is prepared; the workers, forked
+     * last, share it. */
+    b->loading = thread_start_blocked(&b->loader, load_pron_data, &b->config.speech_flags) == 0;
     /* Both voices are set up now, so that a bad one fails before any work; the body's last,
      * as most sentences are the body's. */
     if ((rc = resolve_voice(config, config->voice, false, &b->body, b->body_voice,
@@ -619,14 +647,12 @@ nashra_status nashra_bulletin_create(const nashra_config *config, const char *pa
     if (!rc)
         rc = open_cache(b, err);
     b->config.cache_dir = NULL; /* used; not kept */
-    /* Last: the workers are forks of this process as it now is, and share the pronunciation
-     * stage's data loaded here. */
-    if (!rc && !b->source.pron.no_lexicon)
-        pron_lexicon_shipped(b->source.pron.no_diacritize);
-    if (!rc && !b->source.pron.no_diacritize)
-        diac_model_shipped(NULL);
-    if (!rc)
+    /* Last: the workers are forks of this process as it now is (with no other thread), and
+     * share the pronunciation stage's data loaded here. */
+    if (!rc) {
+        finish_loading(b);
         rc = start_jobs(b, err);
+    }
     if (rc)
         goto fail;
     *out = b;
@@ -1357,6 +1383,8 @@ void nashra_bulletin_destroy(nashra_bulletin *b)
 {
     if (!b)
         return;
+    if (b->loading)
+        pthread_join(b->loader, NULL);
     jobs_destroy(b->pool);
     cache_close(b->source.cache);
     audio_render_destroy(b->render);
