@@ -218,10 +218,10 @@ typedef struct lane {
  * Sixteen slots of 262,144 samples (1 MB; about 12 s of mono audio at 22,050 Hz), 16 MB in
  * all: the threads wake about once a slot of frames (see hand_over), and the ring holds some
  * three minutes of mono speech, so that the producer seldom waits for the lanes, which take
- * turns at stretches of a few seconds, nor they for it. A bulletin of 93 minutes built from the cache, where nothing
- * but the meter slows the producer, took 0.77 s with eight slots of 65,536 frames (2 MB),
- * 0.66 s with eight of 262,144 (8 MB) and 0.63 s with these; slots of 8,192 frames had cost a
- * one-job bulletin 0.7 s of its 6.8 s in waits and wake-ups. */
+ * turns at stretches of a few seconds, nor they for it. A bulletin of 93 minutes built from
+ * the cache, where nothing but the meter slows the producer, took 0.77 s with eight slots of
+ * 65,536 frames (2 MB), 0.66 s with eight of 262,144 (8 MB) and 0.63 s with these; slots of
+ * 8,192 frames had cost a one-job bulletin 0.7 s of its 6.8 s in waits and wake-ups. */
 #define SLOTS 16
 #define SLOT_SAMPLES 262144
 
