@@ -324,8 +324,8 @@ typedef struct windows {
     double block_energy[SHORT_TERM_BLOCKS]; /* a ring of the last blocks' mean square */
     size_t next_block;
     size_t blocks;         /* blocks so far */
-    double max_momentary;  /* LUFS */
-    double max_short_term;
+    double max_momentary;  /* the largest mean squares (-1 before any block): LUFS is */
+    double max_short_term; /* monotonic, so it is taken of these once, in the report */
     series gating;         /* every 400 ms window's mean square, for the integrated loudness */
     series range;          /* the short-term ones the loudness range is read from */
 } windows;
@@ -333,24 +333,25 @@ typedef struct windows {
 /* The next block's energy, and the windows that end with it. */
 static bool add_block(windows *w, double energy)
 {
-    w->block_energy[w->next_block] = energy;
-    w->next_block = (w->next_block + 1) % SHORT_TERM_BLOCKS;
+    const size_t newest = w->next_block;
+    w->block_energy[newest] = energy;
+    w->next_block = (newest + 1) % SHORT_TERM_BLOCKS;
     double sum = 0, momentary = 0;
-    for (size_t i = 1; i <= SHORT_TERM_BLOCKS; i++) { /* newest first */
-        sum += w->block_energy[(w->next_block + SHORT_TERM_BLOCKS - i) % SHORT_TERM_BLOCKS];
-        if (i == MOMENTARY_BLOCKS)
+    for (size_t i = 0; i < SHORT_TERM_BLOCKS; i++) { /* newest first */
+        sum += w->block_energy[i <= newest ? newest - i : newest + SHORT_TERM_BLOCKS - i];
+        if (i + 1 == MOMENTARY_BLOCKS)
             momentary = sum / MOMENTARY_BLOCKS;
     }
-    double ml = lufs(momentary), sl = lufs(sum / SHORT_TERM_BLOCKS);
-    if (ml > w->max_momentary)
-        w->max_momentary = ml;
-    if (sl > w->max_short_term)
-        w->max_short_term = sl;
+    const double short_term = sum / SHORT_TERM_BLOCKS;
+    if (momentary > w->max_momentary)
+        w->max_momentary = momentary;
+    if (short_term > w->max_short_term)
+        w->max_short_term = short_term;
     w->blocks++;
     bool ok = w->blocks < MOMENTARY_BLOCKS || series_add(&w->gating, momentary);
     if (ok && w->blocks >= SHORT_TERM_BLOCKS &&
         (w->blocks - SHORT_TERM_BLOCKS) % RANGE_EVERY_BLOCKS == 0)
-        ok = series_add(&w->range, sum / SHORT_TERM_BLOCKS);
+        ok = series_add(&w->range, short_term);
     return ok;
 }
 
@@ -936,7 +937,7 @@ nashra_status audio_meter_report(audio_meter *m, audio_loudness *out, nashra_err
         return rc;
     /* The units back in order, each one a lane's or a measured clip's, and the blocks from
      * them. */
-    windows w = {.max_momentary = -HUGE_VAL, .max_short_term = -HUGE_VAL};
+    windows w = {.max_momentary = -1, .max_short_term = -1};
     const energies *from[LANES + 1];
     size_t at[LANES + 1] = {0};
     for (unsigned i = 0; i < LANES; i++)
@@ -964,8 +965,8 @@ nashra_status audio_meter_report(audio_meter *m, audio_loudness *out, nashra_err
         return rc;
     double peak = m->tp.peak > m->known_peak ? m->tp.peak : m->known_peak;
     out->true_peak = peak > 0 ? 20 * log10(peak) : -HUGE_VAL;
-    out->max_momentary = w.max_momentary;
-    out->max_short_term = w.max_short_term;
+    out->max_momentary = lufs(w.max_momentary);
+    out->max_short_term = lufs(w.max_short_term);
     return NASHRA_OK;
 }
 

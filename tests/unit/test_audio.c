@@ -295,19 +295,25 @@ static void lanes_agree_with_one_filter(void **state)
     assert_int_equal(audio_meter_report(m, &got, &err), NASHRA_OK);
     audio_meter_destroy(m);
 
-    ebur128_state *st = ebur128_init(1, (unsigned long)rate, EBUR128_MODE_I | EBUR128_MODE_M);
+    ebur128_state *st = ebur128_init(1, (unsigned long)rate, EBUR128_MODE_I | EBUR128_MODE_S |
+                                     EBUR128_MODE_LRA);
     assert_non_null(st);
-    double max_momentary = -HUGE_VAL, v;
+    double max_momentary = -HUGE_VAL, max_short_term = -HUGE_VAL, v, range;
     for (size_t at = 0; at + block <= frames; at += block) {
         assert_int_equal(ebur128_add_frames_float(st, x + at, block), EBUR128_SUCCESS);
         assert_int_equal(ebur128_loudness_momentary(st, &v), EBUR128_SUCCESS);
         max_momentary = v > max_momentary ? v : max_momentary;
+        assert_int_equal(ebur128_loudness_shortterm(st, &v), EBUR128_SUCCESS);
+        max_short_term = v > max_short_term ? v : max_short_term;
     }
+    assert_int_equal(ebur128_loudness_range(st, &range), EBUR128_SUCCESS);
     assert_int_equal(ebur128_loudness_global(st, &v), EBUR128_SUCCESS);
     ebur128_destroy(&st);
     assert_true(fabs(got.integrated - v) < 1e-6);
     assert_true(fabs(got.max_momentary - max_momentary) < 1e-6);
-    assert_true(v > -40 && v < -10);
+    assert_true(fabs(got.max_short_term - max_short_term) < 1e-6);
+    assert_true(fabs(got.range - range) < 1e-6);
+    assert_true(v > -40 && v < -10 && range > 1);
     free(x);
 }
 
