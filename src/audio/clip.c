@@ -4,23 +4,32 @@
 #include <stdlib.h>
 #include <string.h>
 
-bool clip_append(clip *c, const int16_t *samples, size_t n)
+int16_t *clip_extend(clip *c, size_t n)
 {
-    if (n > SIZE_MAX / sizeof *samples / 2 - c->len)
-        return false;
+    if (n > SIZE_MAX / sizeof *c->samples / 2 - c->len)
+        return NULL;
     if (c->len + n > c->cap) {
         size_t cap = c->cap ? c->cap : 16384;
         while (cap < c->len + n)
             cap *= 2;
         int16_t *p = realloc(c->samples, cap * sizeof *p);
         if (!p)
-            return false;
+            return NULL;
         c->samples = p;
         c->cap = cap;
     }
-    memcpy(c->samples + c->len, samples, n * sizeof *samples);
     c->len += n;
-    return true;
+    return c->samples + c->len - n;
+}
+
+bool clip_append(clip *c, const int16_t *samples, size_t n)
+{
+    if (!n)
+        return true;
+    int16_t *to = clip_extend(c, n);
+    if (to)
+        memcpy(to, samples, n * sizeof *samples);
+    return to != NULL;
 }
 
 void clip_clear(clip *c)

@@ -30,6 +30,9 @@ typedef struct clip {
 #define CLIP_INIT {NULL, 0, 0, {0, 0, 0, NULL, 0, 0, 0}}
 
 bool clip_append(clip *c, const int16_t *samples, size_t n);
+/* Lengthens a clip by n > 0 samples, left unset: where they start, or NULL when memory ran
+ * out. */
+int16_t *clip_extend(clip *c, size_t n);
 /* Empties a clip, its measure with it. */
 void clip_clear(clip *c);
 void clip_free(clip *c);

@@ -28,6 +28,9 @@
  * broadcast profile, whose parent has the most to do, took 5.9-6.1 s with it and 6.1-6.9 s
  * without. */
 #define SEND_ROOM (1 << 20)
+/* The bytes of an answer that is not kept (discarded, or the end of a long error message)
+ * are read this many at a time. */
+#define SINK_BYTES 65536
 /* Limits a worker's messages must respect. */
 #define MAX_VOICE 64
 #define MAX_TEXT (64u * 1024u * 1024u)
@@ -57,8 +60,11 @@ typedef struct worker {
     int fd;           /* the parent's end of the socket; -1 once closed */
     buf out;          /* requests not yet sent */
     size_t out_off;   /* bytes of out already sent */
-    unsigned char *in;
-    size_t in_len, in_cap;
+    /* The answer being read: its head, of which head_got bytes have come, then body_got
+     * bytes of its payload, read straight into its slot. */
+    result_head head;
+    size_t head_got;
+    uint64_t body_got;
     size_t inflight;
 } worker;
 
@@ -90,6 +96,7 @@ struct jobs_pool {
     jobs_lookup_fn lookup;   /* NULL: every sentence goes to a worker */
     void *ctx;
     const volatile sig_atomic_t *cancel;
+    unsigned char *sink;     /* SINK_BYTES for what is read and not kept */
     nashra_status broken;    /* a worker failed: every later call fails the same way */
     char broken_message[sizeof ((nashra_error *)0)->message];
 };
@@ -331,100 +338,123 @@ static nashra_status flush_worker(jobs_pool *p, size_t i)
     return NASHRA_OK;
 }
 
-/* The measure of a clip that came with it (the energies at an address of any alignment). */
-static bool take_measure(clip_measure *m, const result_head *h, const unsigned char *energies)
+/* The slot the answer being read goes to, or NULL when it is not kept: it was discarded
+ * (jobs_discard), maybe while it was being read. */
+static slot *answer_slot(const jobs_pool *p, const worker *w)
 {
-    const size_t count = (size_t)(h->len - h->samples * sizeof(int16_t)) / sizeof(double);
-    m->granule = 0;
-    if (!h->granule || !count)
-        return true;
-    if (!clip_measure_resize(m, count))
-        return false;
-    memcpy(m->energy, energies, count * sizeof *m->energy);
-    m->start = (size_t)h->start;
-    m->end = (size_t)h->end;
-    m->granule = (size_t)h->granule;
-    m->peak = h->peak;
-    return true;
+    return w->head.seq < p->next_take ? NULL
+                                      : (slot *)&p->slots[w->head.seq % JOBS_WINDOW];
 }
 
-/* Takes the complete answers out of a worker's input. */
-static nashra_status parse_results(jobs_pool *p, size_t i)
+/* A whole head has come: checks it and makes its slot ready to take the payload. */
+static nashra_status answer_begins(jobs_pool *p, size_t i)
 {
     worker *w = &p->workers[i];
-    size_t off = 0;
-    while (w->in_len - off >= sizeof(result_head)) {
-        result_head h;
-        memcpy(&h, w->in + off, sizeof h);
-        const uint64_t sample_bytes = h.samples * sizeof(int16_t);
-        if (h.len > MAX_RESULT || h.seq >= p->next_dispatch || !w->inflight ||
-            (h.status == NASHRA_OK &&
-             (h.samples > h.len / 2 || (h.len - sample_bytes) % sizeof(double) ||
-              (h.granule ? h.start > h.end || h.end > h.samples : h.len != sample_bytes))))
-            return set_broken(p, NASHRA_ESYNTH, "synthesis worker %zu (pid %ld) sent a "
-                              "garbled answer", i + 1, (long)w->pid);
-        if (w->in_len - off - sizeof h < h.len)
-            break;
-        const unsigned char *payload = w->in + off + sizeof h;
-        off += sizeof h + (size_t)h.len;
-        w->inflight--;
-        if (h.seq < p->next_take)
-            continue; /* discarded */
-        slot *s = &p->slots[h.seq % JOBS_WINDOW];
-        s->ready = true;
-        s->status = (nashra_status)h.status;
-        s->flags = h.flags;
-        clip_clear(&s->samples);
-        if (h.status != NASHRA_OK) {
-            size_t n = h.len < sizeof s->message - 1 ? (size_t)h.len : sizeof s->message - 1;
-            memcpy(s->message, payload, n);
-            s->message[n] = '\0';
-        } else if ((h.samples && !clip_append(&s->samples,
-                                              (const int16_t *)(const void *)payload,
-                                              (size_t)h.samples)) ||
-                   !take_measure(&s->samples.measure, &h, payload + sample_bytes)) {
-            return set_broken(p, NASHRA_ENOMEM, "out of memory");
-        }
-    }
-    if (off) {
-        memmove(w->in, w->in + off, w->in_len - off);
-        w->in_len -= off;
+    const result_head *h = &w->head;
+    const uint64_t sample_bytes = h->samples * sizeof(int16_t);
+    if (h->len > MAX_RESULT || h->seq >= p->next_dispatch || !w->inflight ||
+        (h->status == NASHRA_OK &&
+         (h->samples > h->len / 2 || (h->len - sample_bytes) % sizeof(double) ||
+          (h->granule ? h->start > h->end || h->end > h->samples : h->len != sample_bytes))))
+        return set_broken(p, NASHRA_ESYNTH, "synthesis worker %zu (pid %ld) sent a garbled "
+                          "answer", i + 1, (long)w->pid);
+    slot *s = answer_slot(p, w);
+    if (!s)
+        return NASHRA_OK;
+    clip_clear(&s->samples);
+    s->message[0] = '\0';
+    if (h->status != NASHRA_OK)
+        return NASHRA_OK;
+    clip_measure *m = &s->samples.measure;
+    const size_t count = (size_t)(h->len - sample_bytes) / sizeof(double);
+    if ((h->samples && !clip_extend(&s->samples, (size_t)h->samples)) ||
+        (h->granule && count && !clip_measure_resize(m, count)))
+        return set_broken(p, NASHRA_ENOMEM, "out of memory");
+    if (h->granule && count) {
+        m->start = (size_t)h->start;
+        m->end = (size_t)h->end;
+        m->granule = (size_t)h->granule;
+        m->peak = h->peak;
     }
     return NASHRA_OK;
 }
 
+/* Where the next bytes of the answer being read go, and how many of them may. */
+static void *answer_room(const jobs_pool *p, worker *w, size_t *room)
+{
+    if (w->head_got < sizeof w->head) {
+        *room = sizeof w->head - w->head_got;
+        return (unsigned char *)&w->head + w->head_got;
+    }
+    const result_head *h = &w->head;
+    const uint64_t at = w->body_got, left = h->len - at;
+    const uint64_t sample_bytes = h->samples * sizeof(int16_t);
+    slot *s = answer_slot(p, w);
+    unsigned char *to = p->sink;
+    uint64_t fits = SINK_BYTES;
+    if (s && h->status != NASHRA_OK && at < sizeof s->message - 1) {
+        to = (unsigned char *)s->message + at;
+        fits = sizeof s->message - 1 - at;
+    } else if (s && h->status == NASHRA_OK && at < sample_bytes) {
+        to = (unsigned char *)s->samples.samples + at;
+        fits = sample_bytes - at;
+    } else if (s && h->status == NASHRA_OK) {
+        to = (unsigned char *)s->samples.measure.energy + (at - sample_bytes);
+        fits = left;
+    }
+    *room = (size_t)(left < fits ? left : fits);
+    return to;
+}
+
+/* The answer being read is whole: its slot is ready, and the next answer's head is read. */
+static void answer_ends(jobs_pool *p, worker *w)
+{
+    slot *s = answer_slot(p, w);
+    w->inflight--;
+    w->head_got = 0;
+    w->body_got = 0;
+    if (!s)
+        return;
+    s->ready = true;
+    s->status = (nashra_status)w->head.status;
+    s->flags = w->head.flags;
+    if (s->status != NASHRA_OK) {
+        const size_t n = w->head.len < sizeof s->message - 1 ? (size_t)w->head.len
+                                                               : sizeof s->message - 1;
+        s->message[n] = '\0';
+    }
+}
+
+/* Reads what a worker has sent: each answer's head, then its payload straight into the
+ * slot it is for (the samples, then the energies of their measure), so that a clip is
+ * copied once, by the kernel, on its way to the parent. */
 static nashra_status read_worker(jobs_pool *p, size_t i)
 {
     worker *w = &p->workers[i];
+    if (!p->sink && !(p->sink = malloc(SINK_BYTES)))
+        return set_broken(p, NASHRA_ENOMEM, "out of memory");
     for (;;) {
-        if (w->in_cap - w->in_len < 65536) {
-            size_t cap = w->in_cap ? 2 * w->in_cap : 262144;
-            unsigned char *n = realloc(w->in, cap);
-            if (!n)
-                return set_broken(p, NASHRA_ENOMEM, "out of memory");
-            w->in = n;
-            w->in_cap = cap;
-        }
-        ssize_t n = recv(w->fd, w->in + w->in_len, w->in_cap - w->in_len, MSG_DONTWAIT);
+        size_t room;
+        void *to = answer_room(p, w, &room);
+        ssize_t n = recv(w->fd, to, room, MSG_DONTWAIT);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
             break;
-        if (n <= 0) {
-            /* Whatever it managed to send still counts. */
-            parse_results(p, i);
+        if (n <= 0)
             return worker_lost(p, i);
+        if (w->head_got < sizeof w->head) {
+            w->head_got += (size_t)n;
+            if (w->head_got < sizeof w->head)
+                continue;
+            nashra_status rc = answer_begins(p, i);
+            if (rc)
+                return rc;
+        } else {
+            w->body_got += (uint64_t)n;
         }
-        w->in_len += (size_t)n;
-        nashra_status rc = parse_results(p, i);
-        if (rc)
-            return rc;
-        /* Keep the buffer small once a large answer has gone through. */
-        if (w->in_len == 0 && w->in_cap > (1u << 22)) {
-            free(w->in);
-            w->in = NULL;
-            w->in_cap = 0;
-        }
+        if (w->body_got == w->head.len)
+            answer_ends(p, w);
     }
     return NASHRA_OK;
 }
@@ -521,6 +551,7 @@ nashra_status jobs_create(int workers, jobs_work_fn work, jobs_lookup_fn lookup,
             /* The pool is the parent's; a worker has no use for its copy (which nothing would
              * point to once this frame's registers are reused). */
             free(p->workers);
+            free(p->sink);
             free(p);
             /* A worker never outlives the run that started it. */
             prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -658,7 +689,6 @@ void jobs_destroy(jobs_pool *p)
             waitpid(w->pid, NULL, 0);
         }
         buf_free(&w->out);
-        free(w->in);
     }
     for (size_t i = p->qhead; i < p->qlen; i++)
         free(p->queue[i].text);
@@ -666,5 +696,6 @@ void jobs_destroy(jobs_pool *p)
         clip_free(&p->slots[i].samples);
     free(p->queue);
     free(p->workers);
+    free(p->sink);
     free(p);
 }

@@ -30,13 +30,48 @@ static void spell(const char *text, const synth_params *p, clip *out)
     }
 }
 
-/* A worker's spelled clip; "fail" fails, "slow" takes a while, "die" kills the worker. */
+/* The samples of a long clip: a pattern that tells sample i of clip `which` apart. */
+static int16_t long_sample(size_t which, size_t i)
+{
+    return (int16_t)((i * 7 + which * 1000) % 60000 - 30000);
+}
+
+/* A worker's spelled clip; "fail" fails, "fail long" with a message longer than an error's,
+ * "slow" takes a while, "die" kills the worker; "long N K" is clip K, of N samples after the
+ * spelling (megabytes, so that it comes in many pieces), with a measure of N / 441 + 1
+ * granules. */
 static nashra_status fake_work(void *ctx, const char *text, const synth_params *p, clip *out,
                                unsigned *flags, nashra_error *err)
 {
     (void)ctx;
     if (!strcmp(text, "fail"))
         return error_set(err, NASHRA_ESYNTH, "espeak-ng: synthesis failed: on purpose");
+    if (!strcmp(text, "fail long")) {
+        char words[2000];
+        for (size_t i = 0; i < sizeof words - 1; i++)
+            words[i] = (char)('a' + i % 26);
+        words[sizeof words - 1] = '\0';
+        return error_set(err, NASHRA_ESYNTH, "%s", words);
+    }
+    if (!strncmp(text, "long ", 5)) {
+        size_t n = 0, which = 0;
+        assert_int_equal(sscanf(text + 5, "%zu %zu", &n, &which), 2);
+        spell(text, p, out);
+        int16_t *to = clip_extend(out, n);
+        assert_non_null(to);
+        for (size_t i = 0; i < n; i++)
+            to[i] = long_sample(which, i);
+        clip_measure *m = &out->measure;
+        assert_true(clip_measure_resize(m, n / 441 + 1));
+        for (size_t i = 0; i < m->count; i++)
+            m->energy[i] = (double)(which * 100000 + i);
+        m->start = 0;
+        m->end = out->len;
+        m->granule = 441;
+        m->peak = (float)which;
+        *flags = 0;
+        return NASHRA_OK;
+    }
     if (!strcmp(text, "die"))
         raise(SIGKILL);
     if (!strncmp(text, "slow", 4)) {
@@ -214,6 +249,78 @@ static void errors_belong_to_their_sentence(void **state)
     jobs_destroy(p);
 }
 
+/* Clips of megabytes, each read in many pieces straight into its place, with their measures,
+ * between small ones, an error and an error whose message is longer than an error's room
+ * (cut to fit); and a discard while such clips are on their way. */
+static void large_answers(void **state)
+{
+    (void)state;
+    jobs_pool *p = NULL;
+    nashra_error err = {0};
+    assert_int_equal(jobs_create(2, fake_work, NULL, NULL, NULL, &p, &err), NASHRA_OK);
+    enum { N = 12 };
+    char text[64];
+    for (size_t k = 0; k < N; k++) {
+        if (k == 4)
+            snprintf(text, sizeof text, "fail long");
+        else if (k % 3 == 2)
+            snprintf(text, sizeof text, "small %zu", k);
+        else
+            snprintf(text, sizeof text, "long %zu %zu", 300000 + k * 123457, k);
+        assert_int_equal(jobs_submit(p, text, &params, &err), NASHRA_OK);
+    }
+    clip c = CLIP_INIT;
+    for (size_t k = 0; k < N; k++) {
+        nashra_status st = jobs_take(p, &c, NULL, &err);
+        if (k == 4) {
+            assert_int_equal(st, NASHRA_ESYNTH);
+            assert_int_equal(strlen(err.message), sizeof err.message - 1);
+            for (size_t i = 0; i < sizeof err.message - 1; i++)
+                assert_int_equal(err.message[i], 'a' + i % 26);
+            continue;
+        }
+        assert_int_equal(st, NASHRA_OK);
+        if (k % 3 == 2) {
+            snprintf(text, sizeof text, "small %zu", k);
+            check_clip(&c, text, params.rate);
+            assert_int_equal(c.measure.granule, 0);
+            continue;
+        }
+        const size_t n = 300000 + k * 123457;
+        snprintf(text, sizeof text, "long %zu %zu", n, k);
+        const size_t head = strlen(text) + 2;
+        assert_int_equal(c.len, head + n);
+        for (size_t i = 0; i < n; i++)
+            if (c.samples[head + i] != long_sample(k, i))
+                fail_msg("clip %zu, sample %zu: %d, not %d", k, i, c.samples[head + i],
+                         long_sample(k, i));
+        assert_int_equal(c.measure.granule, 441);
+        assert_int_equal(c.measure.end, c.len);
+        assert_int_equal(c.measure.count, n / 441 + 1);
+        for (size_t i = 0; i < c.measure.count; i++)
+            assert_true(c.measure.energy[i] == (double)(k * 100000 + i));
+        assert_true(c.measure.peak == (float)k);
+    }
+    /* Discarded while they come: what follows is the next sentence, whole. */
+    for (size_t k = 0; k < 6; k++) {
+        snprintf(text, sizeof text, "long %zu %zu", 900000 + k, k);
+        assert_int_equal(jobs_submit(p, text, &params, &err), NASHRA_OK);
+    }
+    assert_int_equal(jobs_take(p, &c, NULL, &err), NASHRA_OK);
+    jobs_discard(p);
+    assert_int_equal(jobs_submit(p, "long 500000 77", &params, &err), NASHRA_OK);
+    assert_int_equal(jobs_take(p, &c, NULL, &err), NASHRA_OK);
+    const size_t head = strlen("long 500000 77") + 2;
+    assert_int_equal(c.len, head + 500000);
+    for (size_t i = 0; i < 500000; i++)
+        if (c.samples[head + i] != long_sample(77, i))
+            fail_msg("sample %zu: %d, not %d", i, c.samples[head + i], long_sample(77, i));
+    assert_int_equal(c.measure.count, 500000 / 441 + 1);
+    assert_true(c.measure.energy[0] == 7700000.0);
+    clip_free(&c);
+    jobs_destroy(p);
+}
+
 static void discarding(void **state)
 {
     (void)state;
@@ -318,6 +425,7 @@ int main(void)
         cmocka_unit_test(measures_come_with_clips),
         cmocka_unit_test(lookups_answered_here_keep_their_place),
         cmocka_unit_test(errors_belong_to_their_sentence),
+        cmocka_unit_test(large_answers),
         cmocka_unit_test(discarding),
         cmocka_unit_test(a_dead_worker_fails_the_pool),
         cmocka_unit_test(killed_from_outside),
