@@ -340,10 +340,15 @@ static nashra_status flush_worker(jobs_pool *p, size_t i)
 
 /* The slot the answer being read goes to, or NULL when it is not kept: it was discarded
  * (jobs_discard), maybe while it was being read. */
-static slot *answer_slot(const jobs_pool *p, const worker *w)
+static slot *answer_slot(jobs_pool *p, const worker *w)
 {
-    return w->head.seq < p->next_take ? NULL
-                                      : (slot *)&p->slots[w->head.seq % JOBS_WINDOW];
+    return w->head.seq < p->next_take ? NULL : &p->slots[w->head.seq % JOBS_WINDOW];
+}
+
+/* The bytes of an answer's samples, which come first in its payload. */
+static uint64_t sample_bytes(const result_head *h)
+{
+    return h->samples * sizeof(int16_t);
 }
 
 /* A whole head has come: checks it and makes its slot ready to take the payload. */
@@ -351,11 +356,10 @@ static nashra_status answer_begins(jobs_pool *p, size_t i)
 {
     worker *w = &p->workers[i];
     const result_head *h = &w->head;
-    const uint64_t sample_bytes = h->samples * sizeof(int16_t);
     if (h->len > MAX_RESULT || h->seq >= p->next_dispatch || !w->inflight ||
         (h->status == NASHRA_OK &&
-         (h->samples > h->len / 2 || (h->len - sample_bytes) % sizeof(double) ||
-          (h->granule ? h->start > h->end || h->end > h->samples : h->len != sample_bytes))))
+         (h->samples > h->len / 2 || (h->len - sample_bytes(h)) % sizeof(double) ||
+          (h->granule ? h->start > h->end || h->end > h->samples : h->len != sample_bytes(h)))))
         return set_broken(p, NASHRA_ESYNTH, "synthesis worker %zu (pid %ld) sent a garbled "
                           "answer", i + 1, (long)w->pid);
     slot *s = answer_slot(p, w);
@@ -366,7 +370,7 @@ static nashra_status answer_begins(jobs_pool *p, size_t i)
     if (h->status != NASHRA_OK)
         return NASHRA_OK;
     clip_measure *m = &s->samples.measure;
-    const size_t count = (size_t)(h->len - sample_bytes) / sizeof(double);
+    const size_t count = (size_t)(h->len - sample_bytes(h)) / sizeof(double);
     if ((h->samples && !clip_extend(&s->samples, (size_t)h->samples)) ||
         (h->granule && count && !clip_measure_resize(m, count)))
         return set_broken(p, NASHRA_ENOMEM, "out of memory");
@@ -380,26 +384,25 @@ static nashra_status answer_begins(jobs_pool *p, size_t i)
 }
 
 /* Where the next bytes of the answer being read go, and how many of them may. */
-static void *answer_room(const jobs_pool *p, worker *w, size_t *room)
+static void *answer_room(jobs_pool *p, worker *w, size_t *room)
 {
     if (w->head_got < sizeof w->head) {
         *room = sizeof w->head - w->head_got;
         return (unsigned char *)&w->head + w->head_got;
     }
     const result_head *h = &w->head;
-    const uint64_t at = w->body_got, left = h->len - at;
-    const uint64_t sample_bytes = h->samples * sizeof(int16_t);
+    const uint64_t at = w->body_got, left = h->len - at, samples = sample_bytes(h);
     slot *s = answer_slot(p, w);
     unsigned char *to = p->sink;
     uint64_t fits = SINK_BYTES;
     if (s && h->status != NASHRA_OK && at < sizeof s->message - 1) {
         to = (unsigned char *)s->message + at;
         fits = sizeof s->message - 1 - at;
-    } else if (s && h->status == NASHRA_OK && at < sample_bytes) {
+    } else if (s && h->status == NASHRA_OK && at < samples) {
         to = (unsigned char *)s->samples.samples + at;
-        fits = sample_bytes - at;
+        fits = samples - at;
     } else if (s && h->status == NASHRA_OK) {
-        to = (unsigned char *)s->samples.measure.energy + (at - sample_bytes);
+        to = (unsigned char *)s->samples.measure.energy + (at - samples);
         fits = left;
     }
     *room = (size_t)(left < fits ? left : fits);
@@ -431,8 +434,6 @@ static void answer_ends(jobs_pool *p, worker *w)
 static nashra_status read_worker(jobs_pool *p, size_t i)
 {
     worker *w = &p->workers[i];
-    if (!p->sink && !(p->sink = malloc(SINK_BYTES)))
-        return set_broken(p, NASHRA_ENOMEM, "out of memory");
     for (;;) {
         size_t room;
         void *to = answer_room(p, w, &room);
@@ -511,7 +512,10 @@ nashra_status jobs_create(int workers, jobs_work_fn work, jobs_lookup_fn lookup,
         return error_set(err, NASHRA_EINVAL, "jobs must be between 1 and %d (got %d)", JOBS_MAX,
                          workers);
     jobs_pool *p = calloc(1, sizeof *p);
-    if (!p || !(p->workers = calloc((size_t)workers, sizeof *p->workers))) {
+    if (!p || !(p->workers = calloc((size_t)workers, sizeof *p->workers)) ||
+        !(p->sink = malloc(SINK_BYTES))) {
+        if (p)
+            free(p->workers);
         free(p);
         return error_set(err, NASHRA_ENOMEM, "out of memory");
     }
