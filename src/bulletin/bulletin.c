@@ -512,12 +512,18 @@ static void *load_pron_data(void *arg)
     return NULL;
 }
 
-/* Waits for the loading thread, if there is one, and loads whatever it did not. */
-static void finish_loading(nashra_bulletin *b)
+/* Waits for the loading thread, if there is one. */
+static void join_loader(nashra_bulletin *b)
 {
     if (b->loading)
         pthread_join(b->loader, NULL);
     b->loading = false;
+}
+
+/* Waits for the loading thread and loads whatever it did not (it may not have started). */
+static void finish_loading(nashra_bulletin *b)
+{
+    join_loader(b);
     load_pron_data(&b->config.speech_flags);
 }
 
@@ -1383,8 +1389,7 @@ void nashra_bulletin_destroy(nashra_bulletin *b)
 {
     if (!b)
         return;
-    if (b->loading)
-        pthread_join(b->loader, NULL);
+    join_loader(b);
     jobs_destroy(b->pool);
     cache_close(b->source.cache);
     audio_render_destroy(b->render);
