@@ -526,12 +526,6 @@ static void peak_frames(true_peak *t, const float *frames, size_t n)
         true_peak_block(t, frames + done * t->channels, n - done < TP_BLOCK ? n - done : TP_BLOCK);
 }
 
-static void measure_peak(audio_meter *m, const float *frames, size_t n)
-{
-    peak_frames(&m->tp, frames, n);
-}
-
-
 static void *measuring_thread(void *arg)
 {
     audio_meter *m = ((measurer *)arg)->m;
@@ -552,7 +546,7 @@ static void *measuring_thread(void *arg)
         if (!skip && which < LANES)
             rc = measure_lane(m, &m->lanes[which], frames, n, &e);
         else if (!skip)
-            measure_peak(m, frames, n);
+            peak_frames(&m->tp, frames, n);
         if (!skip && !rc && over && which < LANES)
             lane_advance(m, &m->lanes[which], over / m->unit, over_zeros);
         pthread_mutex_lock(&m->lock);
@@ -687,7 +681,7 @@ static nashra_status add_frames(audio_meter *m, const void *frames, size_t n, bo
     const size_t ch = m->channels, size = pcm16 ? sizeof(int16_t) : sizeof(float);
     const char *from = frames;
     if (m->mode == INLINE && !pcm16) {
-        measure_peak(m, frames, n);
+        peak_frames(&m->tp, frames, n);
         return measure_loudness(m, frames, n, err);
     }
     if (m->mode == INLINE) {
@@ -698,7 +692,7 @@ static nashra_status add_frames(audio_meter *m, const void *frames, size_t n, bo
         for (size_t done = 0; done < n; done += per) {
             size_t k = n - done < per ? n - done : per;
             to_floats(block, from + done * ch * size, k * ch, true);
-            measure_peak(m, block, k);
+            peak_frames(&m->tp, block, k);
             nashra_status rc = measure_loudness(m, block, k, err);
             if (rc)
                 return rc;
