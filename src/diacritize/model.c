@@ -162,6 +162,13 @@ static inline float largest_magnitude(const float *x, size_t n)
     return top;
 }
 
+/* A value in 8 bits at this scale: x / scale rounded, within -127..127. */
+static inline int to_8_bits(float x, float scale)
+{
+    const float v = rintf(x / scale);
+    return v > 127 ? 127 : v < -127 ? -127 : (int)v;
+}
+
 /* The 8-bit form of a row-major [out][in] matrix (see qmat). */
 static bool qmat_make(qmat *q, const float *w, size_t out, size_t in)
 {
@@ -180,11 +187,10 @@ static bool qmat_make(qmat *q, const float *w, size_t out, size_t in)
         q->scale[j] = top / 127.0f;
         int32_t sum = 0;
         for (size_t k = 0; top > 0 && k < in; k++) {
-            float v = rintf(row[k] / q->scale[j]);
-            v = v > 127 ? 127 : v < -127 ? -127 : v;
+            const int v = to_8_bits(row[k], q->scale[j]);
             q->w[(j / QBLOCK) * QBLOCK * q->in4 + (k / 4) * QBLOCK * 4 + (j % QBLOCK) * 4 +
                  k % 4] = (int8_t)v;
-            sum += (int32_t)v;
+            sum += v;
         }
         q->zero[j] = 128 * sum;
     }
@@ -382,11 +388,8 @@ static inline float quantize_row(const float *x, size_t n, size_t n4, uint8_t *u
     if (!(top > 0))
         return 0;
     const float scale = top / 127.0f;
-    for (size_t k = 0; k < n; k++) {
-        float v = rintf(x[k] / scale);
-        v = v > 127 ? 127 : v < -127 ? -127 : v;
-        u[k] = (uint8_t)(128 + (int)v);
-    }
+    for (size_t k = 0; k < n; k++)
+        u[k] = (uint8_t)(128 + to_8_bits(x[k], scale));
     return scale;
 }
 
